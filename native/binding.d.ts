@@ -1,0 +1,79 @@
+// binding.d.ts - the raw types of the compiled addon (native/build/Release/glassbox.node); only native/index.ts loads it.
+
+export interface MountOp {
+  kind: 'mount' | 'bind' | 'mask' | 'readonly' | 'symlink' | 'mkdir';
+  source?: string;
+  target: string; // relative to the new root, no leading slash
+  fstype?: string;
+  flags?: number;
+  propagation?: number;
+  data?: string;
+  mkdir?: 0 | 1 | 2; // none, directory, file
+}
+
+export interface SpawnPlan {
+  name: string;
+  cloneFlags: number;
+  unshareCgroup?: boolean;
+  unshareTime?: boolean;
+  timeMonotonicSecs?: number;
+  timeBoottimeSecs?: number;
+  uidMap?: string;
+  gidMap?: string;
+  cgroupFd?: number;
+  cgroupProcs?: string[];
+  rootfsKind: 'overlay' | 'bind';
+  rootDir: string;
+  lower?: string[]; // top first
+  upper?: string;
+  work?: string;
+  staging?: string;
+  bindSource?: string;
+  idmap?: boolean;
+  rootReadonly?: boolean;
+  ops: MountOp[];
+  hostname?: string;
+  domainname?: string;
+  loopbackUp?: boolean;
+  rlimits?: Array<{ resource: number; soft: bigint | number; hard: bigint | number }>;
+  oomScoreAdj?: number;
+  capLast: number;
+  capEffective: bigint;
+  capPermitted: bigint;
+  capInheritable: bigint;
+  capBounding: bigint;
+  capAmbient: bigint;
+  uid: number;
+  gid: number;
+  groups?: number[];
+  noNewPrivileges: boolean;
+  seccompBpf?: Buffer;
+  cwd: string;
+  stdio: [number, number, number];
+  initFd: number;
+  argv: string[];
+  env: string[];
+  waitStart?: boolean;
+  timeoutMs?: number;
+}
+
+export interface SpawnResult { pid: number; pidfd: number; syncFd: number }
+
+export interface RawNativeError extends Error { native: true; stage: string; syscall: string; path: string; errno: number; code: string }
+
+export interface Binding {
+  spawn(plan: SpawnPlan): Promise<SpawnResult>;
+  start(syncFd: number, pidfd: number, timeoutMs?: number): Promise<void>;
+  watchExit(pidfd: number, cb: (code: number, signal: number) => void): void;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, signal: number): void;
+  sealedExecutable(path: string): number;
+  openInRoot(root: string, rel: string, flags?: number): number;
+  openpty(): { master: number; slave: number; path: string };
+  setWinsize(fd: number, cols: number, rows: number): void;
+  mountTmpfs(dir: string, data: string): void;
+  umount(path: string, flags?: number): void; // MNT_DETACH = 2
+  probeIdmap(dir: string): { supported: boolean; error?: RawNativeError };
+  compileSeccomp(profile: unknown): Buffer;
+  testSeccompFilter(bpf: Buffer, syscall: string): { ret: number | null; errno: number; signal: number };
+}

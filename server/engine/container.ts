@@ -1,0 +1,350 @@
+// container.ts - one container's life: create (clone + set-up, stopped before exec), start, exec, kill, delete.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn as spawnProcess, type ChildProcess, type StdioOptions } from 'node:child_process';
+import native, { toNativeError } from '../../native/index.ts';
+import { cgroupDriver, type CgroupLimits, type ContainerCgroup } from './cgroups/index.ts';
+import { capMask, type OciConfig } from './config/index.ts';
+import { UserError } from './errors.ts';
+import type { ResolvedImage } from './images/index.ts';
+import { shiftedLayerDir } from './images/index.ts';
+import { nativeOut, runRoot } from './paths.ts';
+import { buildPlan, namespaceSet } from './plan.ts';
+import { loadProfile, toOci, validateOciSeccomp, compile } from './seccomp/index.ts';
+import { containerDir, isAlive, processStartTime, readState, writeState, type ContainerState } from './state.ts';
+import { claimSlot, idMap, slotBase } from './userns.ts';
+import { destroyContainer } from './cleanup.ts';
+import { idmapSupported } from './idmap.ts';
+import { attachLabNetwork } from './network.ts';
+
+export interface CreateOptions {
+  config: OciConfig;
+  /** Overlay root from an image's layers... */
+  image?: ResolvedImage;
+  /** ...or a bundle's rootfs directory, bind-mounted. */
+  rootfsDir?: string;
+  bundle?: string;
+  name?: string;
+  /** Used when config.linux.seccomp is absent: default, strict, unconfined or a Docker profile file. */
+  seccomp?: string;
+  /** Named lesson permissions (seccomp/index.ts `permissions`). */
+  allow?: string[];
+  stdio?: [number, number, number];
+  /** Only trusted callers (the CLI run by root) may bind host paths. */
+  allowHostBinds?: boolean;
+  upperSize?: number;
+  upperInodes?: number;
+  net?: 'none' | 'lab';
+  usernsSlot?: number;
+}
+
+export interface ExitInfo { code: number; signal: number; oomKilled: boolean }
+
+const MNT_DETACH = 2;
+let initFd: number | undefined;
+/** glassbox-init, sealed in memory once per process (CVE-2019-5736). */
+function sealedInit(): number {
+  if (initFd === undefined) {
+    const file = path.join(nativeOut, 'glassbox-init');
+    if (!fs.existsSync(file)) throw new UserError(`${file} is missing`, 'run the set-up (scripts/setup.sh) to build native/');
+    initFd = native.sealedExecutable(file);
+  }
+  return initFd;
+}
+
+function limitsOf(config: OciConfig): CgroupLimits {
+  const r = config.linux?.resources;
+  const limits: CgroupLimits = {};
+  if (r?.memory?.limit !== undefined && r.memory.limit > 0) limits.memoryMax = r.memory.limit;
+  if (r?.pids?.limit !== undefined && r.pids.limit > 0) limits.pidsMax = r.pids.limit;
+  if (r?.cpu?.quota !== undefined && r.cpu.quota > 0) {
+    limits.cpuQuotaUs = r.cpu.quota;
+    limits.cpuPeriodUs = r.cpu.period ?? 100_000;
+  }
+  if (r?.cpu?.shares !== undefined) limits.cpuWeight = Math.max(1, Math.min(10000, Math.round((r.cpu.shares * 100) / 1024)));
+  return limits;
+}
+
+function hexMask(names: string[] | undefined): string {
+  return capMask(names ?? []).toString(16).padStart(16, '0');
+}
+
+/** Compiling a profile costs milliseconds; containers with the same profile, caps and permissions share one BPF. */
+const bpfCache = new Map<string, Buffer>();
+function seccompFor(config: OciConfig, opts: CreateOptions): { profile: string; bpf?: Buffer } {
+  if (config.linux?.seccomp !== undefined) return { profile: 'config.json', bpf: compile(validateOciSeccomp(config.linux.seccomp)) };
+  const profile = opts.seccomp ?? 'default';
+  const bounding = config.process.capabilities?.bounding ?? [];
+  const key = JSON.stringify([profile, bounding, opts.allow ?? []]);
+  let bpf = bpfCache.get(key);
+  if (!bpf) {
+    const docker = loadProfile(profile);
+    if (!docker) return { profile };
+    bpf = compile(toOci(docker, bounding, { allow: opts.allow }));
+    if (profile === 'default' || profile === 'strict') bpfCache.set(key, bpf);
+  }
+  return { profile, bpf };
+}
+
+export class Container {
+  readonly id: string;
+  state: ContainerState;
+  private pidfd = -1;
+  private syncFd = -1;
+  private exitPromise: Promise<ExitInfo> | null = null;
+  private cgroup: ContainerCgroup | null;
+
+  private constructor(state: ContainerState, cgroup: ContainerCgroup | null) {
+    this.id = state.id;
+    this.state = state;
+    this.cgroup = cgroup;
+  }
+
+  get pid(): number { return this.state.pid; }
+  get status(): ContainerState['status'] { return this.state.status; }
+  get upperDir(): string | null { return this.state.upperDir; }
+  /** The container's root as the host sees it (through its init's /proc entry). */
+  get rootfs(): string { return `/proc/${this.state.pid}/root`; }
+
+  /** Clone and set up everything; the container waits before exec until start(). */
+  static async create(opts: CreateOptions): Promise<Container> {
+    const config = opts.config;
+    const id = crypto.randomBytes(6).toString('hex');
+    const dir = containerDir(id);
+    const ns = namespaceSet(config);
+    const userns = ns.has('user');
+    fs.mkdirSync(runRoot, { recursive: true, mode: 0o711 });
+    fs.chmodSync(runRoot, 0o711); // the container's root (a mapped uid) must traverse to its merged dir
+    fs.mkdirSync(dir, { mode: 0o711 });
+    const rootDir = path.join(dir, 'merged');
+    fs.mkdirSync(rootDir, { mode: 0o755 });
+    const p = config.process;
+    const state: ContainerState = {
+      id, name: opts.name ?? id, status: 'creating', pid: 0, pidStartTime: 0,
+      ownerPid: process.pid, ownerStartTime: processStartTime(process.pid) ?? 0,
+      created: new Date().toISOString(), image: opts.image?.name ?? null, bundle: opts.bundle ?? null,
+      dir, rootDir, upperDir: null, workDir: null, rwMount: null, lowerDirs: [], layers: [], idmap: false,
+      uidBase: null, usernsSlot: null, cgroup: { version: 2, dirs: [], procsFiles: [] },
+      seccomp: { profile: 'unconfined', file: null },
+      process: { args: p.args, env: p.env ?? [], cwd: p.cwd, uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids ?? [], terminal: !!p.terminal },
+      caps: {
+        effective: hexMask(p.capabilities?.effective), permitted: hexMask(p.capabilities?.permitted),
+        inheritable: hexMask(p.capabilities?.inheritable), bounding: hexMask(p.capabilities?.bounding), ambient: hexMask(p.capabilities?.ambient),
+      },
+      noNewPrivileges: !!p.noNewPrivileges, namespaces: [...ns], hostname: config.hostname ?? null,
+      net: ns.has('network') ? (opts.net ?? 'none') : 'host', netAddress: null, exit: null,
+    };
+    writeState(state);
+    let cgroup: ContainerCgroup | null = null;
+    try {
+      // user namespace: a host range of our own
+      let uidMap: string | undefined;
+      if (userns) {
+        const maps = config.linux?.uidMappings ?? [];
+        if (maps.length) {
+          uidMap = maps.map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n';
+          state.uidBase = maps.find((m) => m.containerID === 0)?.hostID ?? null;
+        } else {
+          state.usernsSlot = claimSlot(id, opts.usernsSlot);
+          state.uidBase = slotBase(state.usernsSlot);
+          uidMap = idMap(state.uidBase);
+        }
+        writeState(state);
+      }
+      const gidMap = userns && config.linux?.gidMappings?.length
+        ? config.linux.gidMappings.map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n'
+        : uidMap;
+
+      // the root file system
+      let rootfs: Parameters<typeof buildPlan>[1]['rootfs'];
+      if (opts.image) {
+        const rw = path.join(dir, 'rw');
+        fs.mkdirSync(rw, { mode: 0o700 });
+        mountTmpfs(rw, opts.upperSize ?? 256 * 1024 * 1024, opts.upperInodes ?? 65536);
+        state.rwMount = rw;
+        state.upperDir = path.join(rw, 'upper');
+        state.workDir = path.join(rw, 'work');
+        fs.mkdirSync(state.upperDir, { mode: 0o755 });
+        fs.mkdirSync(state.workDir, { mode: 0o700 });
+        if (state.uidBase !== null) fs.chownSync(state.upperDir, state.uidBase, state.uidBase);
+        state.idmap = userns && state.uidBase !== null && idmapSupported();
+        const layers = [...opts.image.layers].reverse(); // overlay wants the top layer first
+        state.layers = layers.map((l) => ({ digest: l.digest, dir: l.dir }));
+        state.lowerDirs = userns && !state.idmap && state.uidBase !== null
+          ? await Promise.all(layers.map((l) => shiftedLayerDir(l, state.uidBase!, state.uidBase!)))
+          : layers.map((l) => l.dir);
+        const staging = path.join(dir, 'staging');
+        fs.mkdirSync(staging, { mode: 0o700 });
+        state.lowerDirs.forEach((_, i) => fs.mkdirSync(path.join(staging, `lower${i}`)));
+        rootfs = { kind: 'overlay', lower: state.lowerDirs, upper: state.upperDir, work: state.workDir, staging };
+      } else if (opts.rootfsDir) {
+        state.idmap = userns && state.uidBase !== null && idmapSupported();
+        rootfs = { kind: 'bind', source: opts.rootfsDir };
+      } else {
+        throw new UserError('a container needs an image or a bundle rootfs');
+      }
+      writeState(state);
+
+      // cgroup
+      const driver = cgroupDriver();
+      cgroup = driver.create(id, limitsOf(config));
+      state.cgroup = { version: cgroup.version, dirs: [...cgroup.dirs], procsFiles: [...cgroup.procsFiles] };
+      writeState(state);
+
+      // seccomp: the config's own filter, or a named/file profile resolved for this container's caps
+      const { profile, bpf } = seccompFor(config, opts);
+      state.seccomp = { profile, file: bpf ? path.join(dir, 'seccomp.bpf') : null };
+      if (bpf) fs.writeFileSync(state.seccomp.file!, bpf, { mode: 0o600 });
+
+      const cgroupFd = cgroup.version === 2 ? cgroup.openDirFd() : -1;
+      const plan = buildPlan(config, {
+        id, rootDir, rootfs, idmap: state.idmap, uidMap, gidMap,
+        cgroupFd: cgroupFd >= 0 ? cgroupFd : undefined,
+        cgroupProcs: cgroup.version === 1 ? cgroup.procsFiles : [],
+        seccompBpf: bpf, initFd: sealedInit(), stdio: opts.stdio ?? [0, 1, 2],
+        allowHostBinds: !!opts.allowHostBinds, waitStart: true,
+      });
+      let result;
+      try {
+        result = await native.spawn(plan);
+      } catch (e) {
+        throw toNativeError(e);
+      } finally {
+        if (cgroupFd >= 0) fs.closeSync(cgroupFd);
+      }
+      state.pid = result.pid;
+      state.pidStartTime = processStartTime(result.pid) ?? 0;
+      state.status = 'created';
+      writeState(state);
+      const c = new Container(state, cgroup);
+      c.pidfd = result.pidfd;
+      c.syncFd = result.syncFd;
+      c.watch();
+      if (state.net === 'lab') state.netAddress = await attachLabNetwork(state);
+      writeState(state);
+      return c;
+    } catch (e) {
+      await destroyContainer(state, cgroup).catch(() => {});
+      throw e;
+    }
+  }
+
+  private watch(): void {
+    this.exitPromise = new Promise<ExitInfo>((resolve) => {
+      native.watchExit(this.pidfd, (code, signal) => {
+        fs.closeSync(this.pidfd);
+        this.pidfd = -1;
+        if (this.syncFd >= 0) { fs.closeSync(this.syncFd); this.syncFd = -1; }
+        let oomKilled = false;
+        try {
+          oomKilled = (this.cgroup?.stats().memoryEvents.oomKill ?? 0) > 0 && (signal === 9 || code === 137);
+        } catch { /* cgroup already gone */ }
+        const exit = { code: code >= 0 ? code : 128 + signal, signal, oomKilled };
+        this.state.exit = exit;
+        this.state.status = 'stopped';
+        if (fs.existsSync(this.state.dir)) writeState(this.state);
+        resolve(exit);
+      });
+    });
+  }
+
+  /** OCI start: exec glassbox-init, which runs the configured process. */
+  async start(): Promise<void> {
+    if (this.state.status !== 'created' || this.syncFd < 0) throw new UserError(`container ${this.state.name} is ${this.state.status}, not created`);
+    const fd = this.syncFd;
+    this.syncFd = -1;
+    try {
+      await native.start(fd, this.pidfd);
+    } catch (e) {
+      throw toNativeError(e);
+    }
+    this.state.status = 'running';
+    writeState(this.state);
+  }
+
+  /** Resolves when the container's init exits. */
+  wait(): Promise<ExitInfo> {
+    return this.exitPromise ?? Promise.resolve(this.state.exit ?? { code: -1, signal: 0, oomKilled: false });
+  }
+
+  kill(signal: string | number = 'SIGTERM'): void {
+    if (this.pidfd < 0) {
+      // not ours to reap (another process created it): signal by pid after checking it is still our init
+      if (isAlive(this.state.pid, this.state.pidStartTime)) process.kill(this.state.pid, signalNumber(signal));
+      return;
+    }
+    native.pidfdSendSignal(this.pidfd, signalNumber(signal));
+  }
+
+  /** glassbox-enter's command line for this container (for exec and for node-pty terminals). */
+  enterCommand(args: string[], opts: { tty?: boolean; env?: string[]; cwd?: string } = {}): { file: string; args: string[] } {
+    return { file: path.join(nativeOut, 'glassbox-enter'), args: enterArgs(this.state, args, opts) };
+  }
+
+  /** Run a command inside the running container (glassbox-enter joins it). */
+  exec(args: string[], opts: { tty?: boolean; env?: string[]; cwd?: string; stdio?: StdioOptions } = {}): ChildProcess {
+    const cmd = this.enterCommand(args, opts);
+    return spawnProcess(cmd.file, cmd.args, { stdio: opts.stdio ?? 'pipe', env: {} });
+  }
+
+  cgroupStats() { return this.cgroup?.stats() ?? null; }
+
+  /** Stop everything and remove every trace: processes, mounts, cgroup, directories, the uid range. */
+  async delete(): Promise<void> {
+    if (this.syncFd >= 0) { fs.closeSync(this.syncFd); this.syncFd = -1; }
+    await destroyContainer(this.state, this.cgroup);
+    if (this.exitPromise) await this.exitPromise;
+  }
+
+  /** A container created by another process, from its state.json (no pidfd: it cannot be reaped here). */
+  static fromState(state: ContainerState): Container {
+    const driver = cgroupDriver();
+    return new Container(state, driver.adopt(state.id));
+  }
+
+  static load(id: string): Container | null {
+    const s = readState(containerDir(id));
+    return s ? Container.fromState(s) : null;
+  }
+}
+
+/** SIGTERM, TERM or 15 → 15; UserError for anything else. */
+export function signalNumber(signal: string | number): number {
+  if (typeof signal === 'number' || /^\d+$/.test(signal)) {
+    const n = Number(signal);
+    if (n >= 1 && n <= 64) return n;
+  } else {
+    const name = (signal.toUpperCase().startsWith('SIG') ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`) as NodeJS.Signals;
+    const n = os.constants.signals[name];
+    if (n !== undefined) return n;
+  }
+  throw new UserError(`unknown signal ${signal} (use a name like TERM or KILL, or a number)`);
+}
+
+export function enterArgs(s: ContainerState, args: string[], opts: { tty?: boolean; env?: string[]; cwd?: string } = {}): string[] {
+  const out = ['--pid', String(s.pid)];
+  for (const f of s.cgroup.procsFiles) out.push('--cgroup-procs', f);
+  out.push('--uid', String(s.process.uid), '--gid', String(s.process.gid));
+  if (s.process.groups.length) out.push('--groups', s.process.groups.join(','));
+  const c = s.caps;
+  out.push('--caps', [c.effective, c.permitted, c.inheritable, c.bounding, c.ambient].join(':'));
+  if (s.noNewPrivileges) out.push('--no-new-privs');
+  if (s.seccomp.file) out.push('--seccomp', s.seccomp.file);
+  out.push('--cwd', opts.cwd ?? s.process.cwd, '--clear-env');
+  for (const e of opts.env ?? s.process.env) out.push('--env', e);
+  if (opts.tty) out.push('--tty');
+  out.push('--', ...args);
+  return out;
+}
+
+function mountTmpfs(dir: string, size: number, inodes: number): void {
+  try {
+    native.mountTmpfs(dir, `size=${size},nr_inodes=${inodes},mode=0755`);
+  } catch (e) {
+    throw toNativeError(e);
+  }
+}
+
+export { MNT_DETACH };
