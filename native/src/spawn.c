@@ -6,6 +6,7 @@
 #include <linux/filter.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -181,8 +182,21 @@ static void kill_and_reap(int pidfd) {
   while (waitid(P_PIDFD, pidfd, &si, WEXITED) < 0 && errno == EINTR) {}
 }
 
+static double trace_t0;
+static int tracing = -1;
+static void trace(const char *what) {
+  if (tracing < 0) tracing = getenv("GLASSBOX_TRACE") != NULL;
+  if (!tracing) return;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  double now = ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+  if (!what) { trace_t0 = now; return; }
+  fprintf(stderr, "[gb_spawn] %-12s %.3f ms\n", what, now - trace_t0);
+}
+
 int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct gb_error *err) {
   int sv[2];
+  trace(NULL);
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return gb_fail(err, "spawn", "socketpair", "", errno);
 
@@ -209,11 +223,15 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   }
   close(sv[1]);
   int sync_fd = sv[0];
+  trace("clone3");
 
   int rootfs_fd = -1;
-  if (gb_write_id_maps(p, (pid_t)pid, err) < 0 || gb_join_cgroup_v1(p, (pid_t)pid, err) < 0 ||
-      (rootfs_fd = gb_rootfs_fd(p, (pid_t)pid, err)) < 0)
-    goto fail;
+  if (gb_write_id_maps(p, (pid_t)pid, err) < 0) goto fail;
+  trace("id-maps");
+  if (gb_join_cgroup_v1(p, (pid_t)pid, err) < 0) goto fail;
+  trace("cgroup-v1");
+  if ((rootfs_fd = gb_rootfs_fd(p, (pid_t)pid, err)) < 0) goto fail;
+  trace("parent-steps");
   if (send_msg(sync_fd, GB_MSG_GO, NULL, rootfs_fd) < 0) {
     gb_fail(err, "spawn", "sendmsg", "", errno);
     goto fail;
@@ -221,6 +239,7 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   close(rootfs_fd);
   rootfs_fd = -1;
   int r = await_child(sync_fd, p->timeout_ms, err);
+  trace("child-setup");
   if (r < 0) goto fail;
   out->pid = (pid_t)pid;
   out->pidfd = pidfd;
