@@ -23,6 +23,11 @@ export async function reconcile(opts: { onProgress?: (msg: string) => void } = {
       report.kept.push(id);
       continue;
     }
+    // A container that exited cleanly is kept (as docker keeps them) until `glassbox rm`; its processes are gone.
+    if (state && state.status === 'stopped' && state.exit && !isAlive(state.pid, state.pidStartTime)) {
+      report.kept.push(id);
+      continue;
+    }
     if (state && state.ownerPid === process.pid) {
       report.kept.push(id);
       continue;
