@@ -67,6 +67,8 @@ export interface Binding {
   watchExit(pidfd: number, cb: (code: number, signal: number) => void): void;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, signal: number): void;
+  /** /proc/<pid>/ns/* inodes; time is null on kernels without time namespaces. */
+  nsInodes(pid: number): Record<'user' | 'pid' | 'mnt' | 'uts' | 'ipc' | 'net' | 'cgroup' | 'time', number | null>;
   sealedExecutable(path: string): number;
   openInRoot(root: string, rel: string, flags?: number): number;
   openpty(): { master: number; slave: number; path: string };

@@ -340,6 +340,24 @@ Napi::Value PidfdSendSignal(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+Napi::Value NsInodes(const Napi::CallbackInfo &info) {
+  static const char *types[] = {"user", "pid", "mnt", "uts", "ipc", "net", "cgroup", "time"};
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) throw Napi::TypeError::New(env, "nsInodes(pid)");
+  pid_t pid = info[0].As<Napi::Number>().Int32Value();
+  Napi::Object o = Napi::Object::New(env);
+  for (const char *t : types) {
+    gb_error e{};
+    unsigned long long ino = 0;
+    if (gb_ns_inode(pid, t, &ino, &e) < 0) {
+      if (e.err == ENOENT && std::string(t) == "time") { o.Set(t, env.Null()); continue; }
+      return ThrowErr(env, e);
+    }
+    o.Set(t, Napi::Number::New(env, (double)ino));
+  }
+  return o;
+}
+
 Napi::Value SealedExecutable(const Napi::CallbackInfo &info) {
   gb_error e{};
   std::string path = info[0].As<Napi::String>().Utf8Value();
@@ -415,6 +433,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("watchExit", Napi::Function::New(env, WatchExit));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
+  exports.Set("nsInodes", Napi::Function::New(env, NsInodes));
   exports.Set("sealedExecutable", Napi::Function::New(env, SealedExecutable));
   exports.Set("openInRoot", Napi::Function::New(env, OpenInRoot));
   exports.Set("openpty", Napi::Function::New(env, OpenPty));

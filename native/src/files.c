@@ -42,7 +42,7 @@ int gb_open_in_root(const char *root, const char *rel, int flags, struct gb_erro
   struct open_how how;
   memset(&how, 0, sizeof how);
   how.flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY);
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   int fd = (int)syscall(SYS_openat2, rfd, rel, &how, sizeof how);
   if (fd < 0) return gb_fail(err, "read", "openat2", rel, errno);
   return fd;

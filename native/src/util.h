@@ -7,6 +7,7 @@
 
 int gb_reap(int pidfd, siginfo_t *si);                 /* process.c: 1 reaped, 0 still running, -1 error */
 int gb_pidfd_open(pid_t pid, struct gb_error *err);
+int gb_ns_inode(pid_t pid, const char *type, unsigned long long *ino, struct gb_error *err);
 int gb_pidfd_signal(int pidfd, int sig, struct gb_error *err);
 int gb_sealed_copy(const char *path, struct gb_error *err);                     /* files.c */
 int gb_open_in_root(const char *root, const char *rel, int flags, struct gb_error *err);

@@ -12,6 +12,7 @@ import { ALL_CAPS } from '../engine/config/index.ts';
 import { allContainers, findContainer, liveStatus } from './find.ts';
 import { openPtyBridge } from './tty.ts';
 import path from 'node:path';
+import native from '../../native/index.ts';
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -97,11 +98,11 @@ function procStatus(pid: number): Record<string, string> {
 }
 
 export function nsInodes(pid: number): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
-  for (const t of ['user', 'pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'time']) {
-    try { out[t] = Number(/\[(\d+)\]/.exec(fs.readlinkSync(`/proc/${pid}/ns/${t}`))![1]); } catch { out[t] = null; }
+  try {
+    return native.nsInodes(pid);
+  } catch {
+    return {};
   }
-  return out;
 }
 
 export function inspectCommand(argv: string[]): number {
