@@ -36,6 +36,48 @@ static int fs_set(int fsfd, const char *key, const char *value, struct gb_error 
   return 0;
 }
 
+/* fsconfig(2) copies at most 256 bytes of a string value (strndup_user: EINVAL beyond, and no log message),
+   so a joined "lowerdir" of a few long layer paths fails. Short lists go in one call (every kernel with
+   fsconfig); long ones one layer per "lowerdir+" call (Linux 6.8); older kernels get each layer as an
+   O_PATH fd's /proc/self/fd/N, which overlayfs resolves to the directory when it parses the option. */
+static int set_lowerdir(int fsfd, char *lowerdir, int n_lower, struct gb_error *err) {
+  if (strlen(lowerdir) < 256) return fs_set(fsfd, "lowerdir", lowerdir, err);
+  int first = 1;
+  for (char *s = lowerdir, *next; s; s = next, first = 0) {
+    next = strchr(s, ':');
+    if (next) *next++ = 0;
+    if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "lowerdir+", s, 0) == 0) continue;
+    int saved = errno;
+    if (!first || saved != EINVAL) {
+      gb_fail(err, "rootfs", "fsconfig(lowerdir+)", s, saved);
+      read_fs_log(fsfd, err->path, sizeof err->path);
+      return -1;
+    }
+    if (next) next[-1] = ':'; /* no lowerdir+ here: undo the split and use fds */
+    break;
+  }
+  if (!first) return 0;
+  char fdlist[256];
+  int fds[64], n = 0, rc = -1;
+  size_t len = 0;
+  fdlist[0] = 0;
+  for (char *s = lowerdir, *next; s && n < 64; s = next) {
+    next = strchr(s, ':');
+    if (next) *next++ = 0;
+    fds[n] = open(s, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fds[n] < 0) { gb_fail(err, "rootfs", "open", s, errno); goto out; }
+    int w = snprintf(fdlist + len, sizeof fdlist - len, "%s/proc/self/fd/%d", n ? ":" : "", fds[n]);
+    n++;
+    if (w < 0 || (size_t)w >= sizeof fdlist - len) { gb_fail(err, "rootfs", "fsconfig", "lowerdir (too many layers)", E2BIG); goto out; }
+    len += (size_t)w;
+  }
+  if (n != n_lower) { gb_fail(err, "rootfs", "fsconfig", "lowerdir (too many layers)", E2BIG); goto out; }
+  rc = fs_set(fsfd, "lowerdir", fdlist, err);
+out:
+  for (int i = 0; i < n; i++) if (fds[i] >= 0) close(fds[i]);
+  return rc;
+}
+
 static int idmap_tree(int tree_fd, int userns_fd, unsigned int extra_flags, const char *path, struct gb_error *err) {
   struct mount_attr attr;
   memset(&attr, 0, sizeof attr);
@@ -75,7 +117,7 @@ static int overlay_fd(const struct gb_spawn_plan *p, int userns_fd, struct gb_er
   }
   fsfd = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
   if (fsfd < 0) { gb_fail(err, "rootfs", "fsopen", "overlay", errno); goto out; }
-  if (fs_set(fsfd, "lowerdir", lowerdir, err) < 0 || fs_set(fsfd, "upperdir", p->upper, err) < 0 ||
+  if (set_lowerdir(fsfd, lowerdir, p->n_lower, err) < 0 || fs_set(fsfd, "upperdir", p->upper, err) < 0 ||
       fs_set(fsfd, "workdir", p->work, err) < 0)
     goto out;
   if (syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {

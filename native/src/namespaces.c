@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -82,7 +83,12 @@ int gb_setup_namespaces_early(const struct gb_spawn_plan *p, struct gb_error *er
     for (const char *s = boot; *s; s++) *q++ = *s;
     q = fmt_i64(q, p->time_boottime_s);
     *q++ = ' '; *q++ = '0'; *q++ = '\n';
-    if (child_write("/proc/self/timens_offsets", buf, (size_t)(q - buf), "timens", err) < 0) return -1;
+    /* setresuid above cleared "dumpable", which makes /proc/self/* owned by host root (proc(5), PR_SET_DUMPABLE):
+       the container's root could not open timens_offsets (EACCES). Dumpable only for this write; exec resets it. */
+    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return gb_fail(err, "timens", "prctl(PR_SET_DUMPABLE)", "1", errno);
+    int rc = child_write("/proc/self/timens_offsets", buf, (size_t)(q - buf), "timens", err);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (rc < 0) return -1;
   }
   return 0;
 }
