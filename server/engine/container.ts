@@ -54,6 +54,17 @@ function sealedInit(): number {
   return initFd;
 }
 
+/** The container's root is an unprivileged host uid: it must be able to walk down to its merged dir. */
+function checkSearchable(dir: string): void {
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode;
+    if (!(mode & 0o001)) {
+      throw new UserError(`${d} is not searchable by other users (mode ${(mode & 0o777).toString(8)}): containers in a user namespace must reach their root below it`,
+        `chmod o+x ${d}, or set GLASSBOX_ROOT to a directory whose parents are`);
+    }
+  }
+}
+
 function limitsOf(config: OciConfig): CgroupLimits {
   const r = config.linux?.resources;
   const limits: CgroupLimits = {};
@@ -117,6 +128,7 @@ export class Container {
     const userns = ns.has('user');
     fs.mkdirSync(runRoot, { recursive: true, mode: 0o711 });
     fs.chmodSync(runRoot, 0o711); // the container's root (a mapped uid) must traverse to its merged dir
+    if (userns) checkSearchable(runRoot);
     fs.mkdirSync(dir, { mode: 0o711 });
     const rootDir = path.join(dir, 'merged');
     fs.mkdirSync(rootDir, { mode: 0o755 });
@@ -203,6 +215,7 @@ export class Container {
         id, rootDir, rootfs, idmap: state.idmap, uidMap, gidMap,
         cgroupFd: cgroupFd >= 0 ? cgroupFd : undefined,
         cgroupProcs: cgroup.version === 1 ? cgroup.procsFiles : [],
+        cgroup: { version: cgroup.version, dirs: [...cgroup.dirs] },
         seccompBpf: bpf, initFd: sealedInit(), stdio: opts.stdio ?? [0, 1, 2],
         allowHostBinds: !!opts.allowHostBinds, waitStart: true,
       });

@@ -42,12 +42,40 @@ function rel(dest: string): string {
   return r;
 }
 
+/** The v1 hierarchy a cgroup dir belongs to, named as under /sys/fs/cgroup ("memory", "cpu,cpuacct"). */
+function v1HierarchyName(dir: string): string {
+  let best = '';
+  for (const line of fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const f = line.split(' ');
+    const mp = f[4];
+    if (f[f.indexOf('-') + 1] === 'cgroup' && mp && dir.startsWith(mp + '/') && mp.length > best.length) best = mp;
+  }
+  return best.slice(best.lastIndexOf('/') + 1) || 'unknown';
+}
+
+/**
+ * An OCI "cgroup" mount shows the container its own cgroup, read-only, as runc does: on v2 the leaf directory,
+ * on v1 a tmpfs holding each controller's directory of this container.
+ */
+function cgroupMountOps(target: string, cgroup: { version: 1 | 2; dirs: string[] } | undefined, flags: number): MountOp[] {
+  if (!cgroup?.dirs.length) return [];
+  const ro = MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | (flags & MS_RDONLY);
+  if (cgroup.version === 2) return [{ kind: 'bind', source: cgroup.dirs[0], target, flags: ro, mkdir: 1 }];
+  const ops: MountOp[] = [{ kind: 'mount', source: 'cgroup', target, fstype: 'tmpfs', flags: MS_NOSUID | MS_NODEV | MS_NOEXEC, data: 'mode=755', mkdir: 1 }];
+  for (const dir of cgroup.dirs) ops.push({ kind: 'bind', source: dir, target: `${target}/${v1HierarchyName(dir)}`, flags: ro, mkdir: 1 });
+  return ops;
+}
+
 /** The mounts of the config as native ops, plus /dev's nodes and links, masked and read-only paths. */
-export function mountOps(config: OciConfig, opts: { userns: boolean; newNet: boolean; allowHostBinds: boolean }): MountOp[] {
+export function mountOps(config: OciConfig, opts: { userns: boolean; newNet: boolean; allowHostBinds: boolean; cgroup?: { version: 1 | 2; dirs: string[] } }): MountOp[] {
   const ops: MountOp[] = [];
   for (const m of config.mounts ?? []) {
     const target = rel(m.destination);
     const { flags, propagation, data } = mountFlags(m.options ?? []);
+    if (m.type === 'cgroup' || m.type === 'cgroup2') {
+      ops.push(...cgroupMountOps(target, opts.cgroup, flags));
+      continue;
+    }
     const isBind = m.type === 'bind' || (flags & MS_BIND) !== 0;
     if (isBind) {
       if (!opts.allowHostBinds) throw new UserError(`mounts: a bind mount of a host path (${m.source}) is not allowed here`);
@@ -84,6 +112,8 @@ export interface PlanContext {
   gidMap?: string;
   cgroupFd?: number;
   cgroupProcs?: string[];
+  /** The container's cgroup directories, for an OCI cgroup mount. */
+  cgroup?: { version: 1 | 2; dirs: string[] };
   seccompBpf?: Buffer;
   initFd: number;
   stdio: [number, number, number];
@@ -120,7 +150,7 @@ export function buildPlan(config: OciConfig, ctx: PlanContext): SpawnPlan {
       : { bindSource: ctx.rootfs.source }),
     idmap: ctx.idmap,
     rootReadonly: !!config.root.readonly,
-    ops: mountOps(config, { userns, newNet: ns.has('network'), allowHostBinds: ctx.allowHostBinds }),
+    ops: mountOps(config, { userns, newNet: ns.has('network'), allowHostBinds: ctx.allowHostBinds, cgroup: ctx.cgroup }),
     hostname: ns.has('uts') ? config.hostname : undefined,
     domainname: ns.has('uts') ? config.domainname : undefined,
     loopbackUp: ns.has('network'),
@@ -135,7 +165,8 @@ export function buildPlan(config: OciConfig, ctx: PlanContext): SpawnPlan {
     capPermitted: capMask(caps.permitted ?? []),
     capInheritable: capMask(caps.inheritable ?? []),
     capBounding: capMask(caps.bounding ?? []),
-    capAmbient: capMask(caps.ambient ?? []),
+    // The kernel raises an ambient cap only if it is permitted and inheritable (capabilities(7)); like runc, skip the rest.
+    capAmbient: capMask(caps.ambient ?? []) & capMask(caps.inheritable ?? []) & capMask(caps.permitted ?? []),
     uid: p.user.uid,
     gid: p.user.gid,
     groups: p.user.additionalGids ?? [],
