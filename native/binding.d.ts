@@ -64,6 +64,8 @@ export interface RawNativeError extends Error { native: true; stage: string; sys
 export interface Binding {
   spawn(plan: SpawnPlan): Promise<SpawnResult>;
   start(syncFd: number, pidfd: number, timeoutMs?: number): Promise<void>;
+  /** A created container that will never start: close its socket, kill it, free its plan (it shared our memory). */
+  abandon(syncFd: number, pidfd: number): void;
   watchExit(pidfd: number, cb: (code: number, signal: number) => void): void;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, signal: number): void;

@@ -2,6 +2,7 @@
 #include <napi.h>
 #include <uv.h>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -215,6 +216,16 @@ std::unique_ptr<OwnedPlan> ConvertPlan(Napi::Object o) {
 
 // ---- async workers -------------------------------------------------------------------------
 
+// A created (not yet started) container's child still runs on its plan and stack, in our memory (spawn.c,
+// CLONE_VM): both stay here, keyed by its sync socket, until gb_start or gb_abandon says it is done with them.
+struct Pending {
+  std::unique_ptr<OwnedPlan> plan;
+  void *stack = nullptr;
+  size_t stack_size = 0;
+  ~Pending() { gb_spawn_release(stack, stack_size); }
+};
+std::map<int, std::unique_ptr<Pending>> pending;  // touched on the main thread only
+
 class SpawnWorker : public Napi::AsyncWorker {
  public:
   SpawnWorker(Napi::Env env, std::unique_ptr<OwnedPlan> plan)
@@ -226,6 +237,13 @@ class SpawnWorker : public Napi::AsyncWorker {
     if (!ok_) {
       deferred_.Reject(MakeNativeError(env, err_).Value());
       return;
+    }
+    if (res_.sync_fd >= 0) {
+      auto p = std::make_unique<Pending>();
+      p->plan = std::move(plan_);
+      p->stack = res_.stack;
+      p->stack_size = res_.stack_size;
+      pending[res_.sync_fd] = std::move(p);
     }
     Napi::Object o = Napi::Object::New(env);
     o.Set("pid", res_.pid);
@@ -246,16 +264,24 @@ class SpawnWorker : public Napi::AsyncWorker {
 class StartWorker : public Napi::AsyncWorker {
  public:
   StartWorker(Napi::Env env, int sync_fd, int pidfd, int timeout)
-      : Napi::AsyncWorker(env), sync_fd_(sync_fd), pidfd_(pidfd), timeout_(timeout), deferred_(Napi::Promise::Deferred::New(env)) {}
+      : Napi::AsyncWorker(env), sync_fd_(sync_fd), pidfd_(pidfd), timeout_(timeout), deferred_(Napi::Promise::Deferred::New(env)) {
+    auto it = pending.find(sync_fd);
+    if (it != pending.end()) {
+      held_ = std::move(it->second);
+      pending.erase(it);
+    }
+  }
   Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override { ok_ = gb_start(sync_fd_, pidfd_, timeout_, &err_) == 0; }
   void OnOK() override {
+    held_.reset();  // the child has exec'd or is dead: its plan and stack are free
     if (ok_) deferred_.Resolve(Env().Undefined());
     else deferred_.Reject(MakeNativeError(Env(), err_).Value());
   }
-  void OnError(const Napi::Error &e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error &e) override { held_.reset(); deferred_.Reject(e.Value()); }
 
  private:
+  std::unique_ptr<Pending> held_;
   int sync_fd_, pidfd_, timeout_;
   Napi::Promise::Deferred deferred_;
   gb_error err_{};
@@ -268,6 +294,13 @@ Napi::Value Spawn(const Napi::CallbackInfo &info) {
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
+}
+
+Napi::Value Abandon(const Napi::CallbackInfo &info) {
+  int sync_fd = info[0].As<Napi::Number>().Int32Value(), pidfd = info[1].As<Napi::Number>().Int32Value();
+  gb_abandon(sync_fd, pidfd);
+  pending.erase(sync_fd);
+  return info.Env().Undefined();
 }
 
 Napi::Value Start(const Napi::CallbackInfo &info) {
@@ -430,6 +463,7 @@ const char *ErrnoName(int e) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
   exports.Set("start", Napi::Function::New(env, Start));
+  exports.Set("abandon", Napi::Function::New(env, Abandon));
   exports.Set("watchExit", Napi::Function::New(env, WatchExit));
   exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
   exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -65,17 +64,13 @@ static char *fmt_i64(char *p, int64_t v) {
   return p;
 }
 
-/* Before the root is built: become root of the user ns, enter a cgroup ns rooted at our cgroup, prepare the time ns. */
+/* Before the root is built: prepare the time ns, become root of the user ns, enter a cgroup ns rooted at our cgroup. */
 int gb_setup_namespaces_early(const struct gb_spawn_plan *p, struct gb_error *err) {
-  if (p->uid_map) {
-    /* raw syscalls: glibc's setresuid would try to sync threads this process does not have */
-    if (syscall(SYS_setresgid, 0, 0, 0) < 0) return gb_fail(err, "userns", "setresgid", "0", errno);
-    if (syscall(SYS_setresuid, 0, 0, 0) < 0) return gb_fail(err, "userns", "setresuid", "0", errno);
-  }
-  if (p->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0) return gb_fail(err, "cgroupns", "unshare", "CLONE_NEWCGROUP", errno);
   if (p->unshare_time) {
+    /* Before the uid change: setresuid clears "dumpable" (a flag of the mm, which spawn.c shares with the server),
+       and a non-dumpable task's /proc/self files belong to host root (proc(5)), so timens_offsets could not be opened.
+       time_namespaces(7): offsets can be written until a process enters; we enter at exec. */
     if (unshare(CLONE_NEWTIME) < 0) return gb_fail(err, "timens", "unshare", "CLONE_NEWTIME", errno);
-    /* time_namespaces(7): offsets can be written until a process enters; we enter at exec */
     char buf[96], *q = buf;
     const char *mono = "monotonic ", *boot = " 0\nboottime ";
     for (const char *s = mono; *s; s++) *q++ = *s;
@@ -83,13 +78,14 @@ int gb_setup_namespaces_early(const struct gb_spawn_plan *p, struct gb_error *er
     for (const char *s = boot; *s; s++) *q++ = *s;
     q = fmt_i64(q, p->time_boottime_s);
     *q++ = ' '; *q++ = '0'; *q++ = '\n';
-    /* setresuid above cleared "dumpable", which makes /proc/self/* owned by host root (proc(5), PR_SET_DUMPABLE):
-       the container's root could not open timens_offsets (EACCES). Dumpable only for this write; exec resets it. */
-    if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0) return gb_fail(err, "timens", "prctl(PR_SET_DUMPABLE)", "1", errno);
-    int rc = child_write("/proc/self/timens_offsets", buf, (size_t)(q - buf), "timens", err);
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    if (rc < 0) return -1;
+    if (child_write("/proc/self/timens_offsets", buf, (size_t)(q - buf), "timens", err) < 0) return -1;
   }
+  if (p->uid_map) {
+    /* raw syscalls: glibc's setresuid would try to sync threads this process does not have */
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0) return gb_fail(err, "userns", "setresgid", "0", errno);
+    if (syscall(SYS_setresuid, 0, 0, 0) < 0) return gb_fail(err, "userns", "setresuid", "0", errno);
+  }
+  if (p->unshare_cgroup && unshare(CLONE_NEWCGROUP) < 0) return gb_fail(err, "cgroupns", "unshare", "CLONE_NEWCGROUP", errno);
   return 0;
 }
 

@@ -74,11 +74,16 @@ struct gb_spawn_plan {
   int timeout_ms;              /* for the child's set-up, then it is killed */
 };
 
-struct gb_spawn_result { pid_t pid; int pidfd; int sync_fd; };
+/* stack: the child's stack (it shares the server's memory until exec); free with gb_spawn_release once the
+   child has exec'd or died. NULL when the child was forked without CLONE_VM. */
+struct gb_spawn_result { pid_t pid; int pidfd; int sync_fd; void *stack; size_t stack_size; };
 
 /* spawn.c */
 int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct gb_error *err);
 int gb_start(int sync_fd, int pidfd, int timeout_ms, struct gb_error *err);
+/* Kill a created container that will never be started, wait until it is a zombie (no longer uses the plan or stack). */
+void gb_abandon(int sync_fd, int pidfd);
+void gb_spawn_release(void *stack, size_t stack_size);
 
 /* sync messages between parent and child (runc's SYNC_*_PLS / _ACK habit) */
 enum gb_msg_type { GB_MSG_GO = 1, GB_MSG_READY = 2, GB_MSG_START = 3, GB_MSG_ERROR = 4 };

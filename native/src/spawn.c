@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -108,6 +109,11 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
   struct gb_error e;
   struct gb_msg m;
   int rootfs_fd = -1;
+  /* The server's signal handlers were copied, and they would run on the server's memory, which we share:
+     block everything until exec (exec keeps the mask, so it is cleared just before). */
+  sigset_t all;
+  sigfillset(&all);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &all, NULL, sizeof(uint64_t));
   memset(&e, 0, sizeof e);
   prctl(PR_SET_NAME, "glassbox:[1:child]", 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -142,6 +148,9 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
     if (n != (ssize_t)sizeof m || m.type != GB_MSG_START) _exit(125);
   }
   if (load_seccomp(p, &e) < 0) child_fail(sync_fd, &e);
+  sigset_t none;
+  sigemptyset(&none);
+  syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(uint64_t));
   syscall(SYS_execveat, p->init_fd, "", p->argv, p->envp, AT_EMPTY_PATH);
   gb_fail(&e, "exec", "execveat", "glassbox-init", errno);
   child_fail(sync_fd, &e);
@@ -194,9 +203,61 @@ static void trace(const char *what) {
   fprintf(stderr, "[gb_spawn] %-12s %.3f ms\n", what, now - trace_t0);
 }
 
+/* ---- clone3 with CLONE_VM ------------------------------------------------------------------
+   Forking a Node process copies its page tables (~1 ms) and tearing them down at exec costs as much
+   again. Like posix_spawn, the child instead runs on a stack of its own in the server's memory until
+   exec; it only reads the plan and writes its own stack. The trampoline is needed because the child
+   cannot return through the syscall() wrapper's frame on the parent's stack. */
+#define GB_CHILD_STACK (256 * 1024)
+
+struct child_args { const struct gb_spawn_plan *plan; int sync_fd; };
+
+static __attribute__((noreturn)) void child_entry(void *arg) {
+  struct child_args *a = arg;
+  child_main(a->plan, a->sync_fd);
+}
+
+#if defined(__x86_64__)
+#define GB_HAVE_CLONE_VM 1
+static long clone3_on_stack(struct clone_args *args, size_t size, void (*fn)(void *), void *arg) {
+  long ret;
+  register void (*r12)(void *) __asm__("r12") = fn;
+  register void *r13 __asm__("r13") = arg;
+  __asm__ volatile(
+      "syscall\n\t"
+      "test %%rax, %%rax\n\t"
+      "jnz 1f\n\t"
+      /* child: the kernel put rsp at stack + stack_size; r12/r13 were copied */
+      "xor %%ebp, %%ebp\n\t"
+      "mov %%r13, %%rdi\n\t"
+      "call *%%r12\n\t"
+      "mov $60, %%eax\n\t"
+      "mov $125, %%edi\n\t"
+      "syscall\n\t"
+      "hlt\n\t"
+      "1:\n\t"
+      : "=a"(ret)
+      : "a"((long)SYS_clone3), "D"(args), "S"(size), "r"(r12), "r"(r13)
+      : "rcx", "r11", "memory");
+  return ret;
+}
+#endif
+
+void gb_spawn_release(void *stack, size_t stack_size) {
+  if (stack) munmap(stack, stack_size);
+}
+
+/* Block until the child is dead (a zombie, or already reaped by its exit watcher). */
+static void wait_dead(int pidfd) {
+  siginfo_t si;
+  while (waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR) {}
+}
+
 int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct gb_error *err) {
   int sv[2];
   trace(NULL);
+  out->stack = NULL;
+  out->stack_size = 0;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return gb_fail(err, "spawn", "socketpair", "", errno);
 
@@ -210,17 +271,43 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)p->cgroup_fd;
   }
-  long pid = syscall(SYS_clone3, &args, sizeof args);
+  long pid;
+  void *stack = NULL;
+#ifdef GB_HAVE_CLONE_VM
+  if (!getenv("GLASSBOX_NO_CLONE_VM")) {
+    stack = mmap(NULL, GB_CHILD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) {
+      int saved = errno;
+      close(sv[0]);
+      close(sv[1]);
+      return gb_fail(err, "clone", "mmap", "child stack", saved);
+    }
+    mprotect(stack, 4096, PROT_NONE); /* guard page */
+    struct child_args *ca = (struct child_args *)((char *)stack + 4096);
+    ca->plan = p;
+    ca->sync_fd = sv[1];
+    args.flags |= CLONE_VM;
+    args.stack = (uint64_t)(uintptr_t)stack;
+    args.stack_size = GB_CHILD_STACK;
+    pid = clone3_on_stack(&args, sizeof args, child_entry, ca);
+    if (pid < 0) { errno = (int)-pid; pid = -1; }
+  } else
+#endif
+  {
+    pid = syscall(SYS_clone3, &args, sizeof args);
+    if (pid == 0) {
+      close(sv[0]);
+      child_main(p, sv[1]);
+    }
+  }
   if (pid < 0) {
     int saved = errno;
     close(sv[0]);
     close(sv[1]);
+    gb_spawn_release(stack, GB_CHILD_STACK);
     return gb_fail(err, "clone", "clone3", p->cgroup_fd >= 0 ? "CLONE_INTO_CGROUP" : "", saved);
   }
-  if (pid == 0) {
-    close(sv[0]);
-    child_main(p, sv[1]);
-  }
+  /* the child has its own copy of the descriptor table (no CLONE_FILES) */
   close(sv[1]);
   int sync_fd = sv[0];
   trace("clone3");
@@ -244,10 +331,14 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   out->pid = (pid_t)pid;
   out->pidfd = pidfd;
   if (r == 1) {
+    /* created: the child waits for START on our memory; the caller keeps plan and stack until gb_start */
     out->sync_fd = sync_fd;
+    out->stack = stack;
+    out->stack_size = stack ? GB_CHILD_STACK : 0;
   } else {
     out->sync_fd = -1;
     close(sync_fd);
+    gb_spawn_release(stack, GB_CHILD_STACK); /* EOF: it has exec'd (or died) */
   }
   return 0;
 
@@ -256,6 +347,7 @@ fail:
   close(sync_fd);
   kill_and_reap(pidfd);
   close(pidfd);
+  gb_spawn_release(stack, GB_CHILD_STACK);
   return -1;
 }
 
@@ -268,8 +360,16 @@ int gb_start(int sync_fd, int pidfd, int timeout_ms, struct gb_error *err) {
   }
   int r = await_child(sync_fd, timeout_ms, err);
   close(sync_fd);
-  if (r == 0) return 0;
+  if (r == 0) return 0; /* EOF: exec'd (its old memory, ours, is no longer used) or dead */
   if (r == 1) gb_fail(err, "start", "recvmsg", "unexpected READY", EPROTO);
-  (void)pidfd;
+  /* it reported an error and is exiting, or timed out: make sure it is dead before the caller frees its stack */
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  wait_dead(pidfd);
   return -1;
+}
+
+void gb_abandon(int sync_fd, int pidfd) {
+  close(sync_fd);
+  syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+  wait_dead(pidfd);
 }

@@ -247,9 +247,9 @@ export class Container {
   private watch(): void {
     this.exitPromise = new Promise<ExitInfo>((resolve) => {
       native.watchExit(this.pidfd, (code, signal) => {
+        if (this.syncFd >= 0) { native.abandon(this.syncFd, this.pidfd); this.syncFd = -1; }
         fs.closeSync(this.pidfd);
         this.pidfd = -1;
-        if (this.syncFd >= 0) { fs.closeSync(this.syncFd); this.syncFd = -1; }
         let oomKilled = false;
         try {
           oomKilled = (this.cgroup?.stats().memoryEvents.oomKill ?? 0) > 0 && (signal === 9 || code === 137);
@@ -306,7 +306,7 @@ export class Container {
 
   /** Stop everything and remove every trace: processes, mounts, cgroup, directories, the uid range. */
   async delete(): Promise<void> {
-    if (this.syncFd >= 0) { fs.closeSync(this.syncFd); this.syncFd = -1; }
+    if (this.syncFd >= 0) { native.abandon(this.syncFd, this.pidfd); this.syncFd = -1; }
     await destroyContainer(this.state, this.cgroup);
     if (this.exitPromise) await this.exitPromise;
   }
