@@ -10,7 +10,7 @@ import { capMask, type OciConfig } from './config/index.ts';
 import { UserError } from './errors.ts';
 import type { ResolvedImage } from './images/index.ts';
 import { shiftedLayerDir } from './images/index.ts';
-import { nativeOut, runRoot } from './paths.ts';
+import { nativeOut, runRoot, stateRoot } from './paths.ts';
 import { buildPlan, namespaceSet } from './plan.ts';
 import { loadProfile, toOci, validateOciSeccomp, compile } from './seccomp/index.ts';
 import { containerDir, isAlive, processStartTime, readState, writeState, type ContainerState } from './state.ts';
@@ -54,6 +54,26 @@ function sealedInit(): number {
   return initFd;
 }
 
+const TMPFS_MAGIC = 0x01021994;
+let runRootReady = false;
+/** Once per process: runRoot exists and a container's root (a mapped uid) can walk down to its merged dir. */
+function prepareRunRoot(userns: boolean): void {
+  if (runRootReady) return;
+  fs.mkdirSync(runRoot, { recursive: true, mode: 0o711 });
+  if (!process.env.GLASSBOX_ROOT && !process.env.GLASSBOX_RUN && fs.statfsSync(runRoot).type !== TMPFS_MAGIC) {
+    try {
+      native.mountTmpfs(runRoot, 'size=64m,nr_inodes=262144,mode=0711');
+    } catch (e) {
+      throw toNativeError(e);
+    }
+  }
+  fs.chmodSync(runRoot, 0o711);
+  if (userns) {
+    checkSearchable(runRoot);
+    runRootReady = true;
+  }
+}
+
 /** The container's root is an unprivileged host uid: it must be able to walk down to its merged dir. */
 function checkSearchable(dir: string): void {
   for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) {
@@ -80,6 +100,23 @@ function limitsOf(config: OciConfig): CgroupLimits {
 
 function hexMask(names: string[] | undefined): string {
   return capMask(names ?? []).toString(16).padStart(16, '0');
+}
+
+/** glassbox-enter loads the same filter from a file: one per distinct filter, by content, written once. */
+const bpfFiles = new Map<string, string>();
+function bpfFile(bpf: Buffer): string {
+  const sha = crypto.createHash('sha256').update(bpf).digest('hex');
+  let file = bpfFiles.get(sha);
+  if (file && fs.existsSync(file)) return file;
+  file = path.join(stateRoot, 'seccomp', `${sha}.bpf`);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, bpf, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  bpfFiles.set(sha, file);
+  return file;
 }
 
 /** Compiling a profile costs milliseconds; containers with the same profile, caps and permissions share one BPF. */
@@ -126,9 +163,7 @@ export class Container {
     const dir = containerDir(id);
     const ns = namespaceSet(config);
     const userns = ns.has('user');
-    fs.mkdirSync(runRoot, { recursive: true, mode: 0o711 });
-    fs.chmodSync(runRoot, 0o711); // the container's root (a mapped uid) must traverse to its merged dir
-    if (userns) checkSearchable(runRoot);
+    prepareRunRoot(userns);
     fs.mkdirSync(dir, { mode: 0o711 });
     const rootDir = path.join(dir, 'merged');
     fs.mkdirSync(rootDir, { mode: 0o755 });
@@ -148,7 +183,6 @@ export class Container {
       noNewPrivileges: !!p.noNewPrivileges, namespaces: [...ns], hostname: config.hostname ?? null,
       net: ns.has('network') ? (opts.net ?? 'none') : 'host', netAddress: null, exit: null,
     };
-    writeState(state);
     let cgroup: ContainerCgroup | null = null;
     try {
       // user namespace: a host range of our own
@@ -163,8 +197,10 @@ export class Container {
           state.uidBase = slotBase(state.usernsSlot);
           uidMap = idMap(state.uidBase);
         }
-        writeState(state);
       }
+      // Written once before anything else is allocated; a crash after this is cleaned up by reconcile, which
+      // finds the tmpfs (mountinfo), the cgroup (by id) and the uid slot (its owner file) without further writes.
+      writeState(state);
       const gidMap = userns && config.linux?.gidMappings?.length
         ? config.linux.gidMappings.map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n'
         : uidMap;
@@ -197,18 +233,15 @@ export class Container {
       } else {
         throw new UserError('a container needs an image or a bundle rootfs');
       }
-      writeState(state);
 
       // cgroup
       const driver = cgroupDriver();
       cgroup = driver.create(id, limitsOf(config));
       state.cgroup = { version: cgroup.version, dirs: [...cgroup.dirs], procsFiles: [...cgroup.procsFiles] };
-      writeState(state);
 
       // seccomp: the config's own filter, or a named/file profile resolved for this container's caps
       const { profile, bpf } = seccompFor(config, opts);
-      state.seccomp = { profile, file: bpf ? path.join(dir, 'seccomp.bpf') : null };
-      if (bpf) fs.writeFileSync(state.seccomp.file!, bpf, { mode: 0o600 });
+      state.seccomp = { profile, file: bpf ? bpfFile(bpf) : null };
 
       const cgroupFd = cgroup.version === 2 ? cgroup.openDirFd() : -1;
       const plan = buildPlan(config, {
@@ -230,7 +263,6 @@ export class Container {
       state.pid = result.pid;
       state.pidStartTime = processStartTime(result.pid) ?? 0;
       state.status = 'created';
-      writeState(state);
       const c = new Container(state, cgroup);
       c.pidfd = result.pidfd;
       c.syncFd = result.syncFd;

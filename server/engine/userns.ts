@@ -1,7 +1,7 @@
 // userns.ts - host uid/gid ranges for user namespaces: one 65536-wide slot per container (or per learner), never shared by accident.
 import fs from 'node:fs';
 import path from 'node:path';
-import { stateRoot } from './paths.ts';
+import { runRoot } from './paths.ts';
 import { UserError } from './errors.ts';
 
 /** Slots start well above any real user (and above /etc/subuid's usual 100000+ ranges). */
@@ -9,21 +9,33 @@ export const SLOT_BASE = 0x2000_0000;
 export const SLOT_SIZE = 65536;
 export const SLOT_COUNT = 4096;
 
-const slotDir = () => path.join(stateRoot, 'userns');
+/** Runtime state beside the containers (a tmpfs); listStateDirs skips the dot-name. */
+const slotDir = () => path.join(runRoot, '.userns');
 
 export function slotBase(slot: number): number {
   return SLOT_BASE + slot * SLOT_SIZE;
 }
 
 /** Claim a free slot for `owner` (a container id); O_EXCL makes two processes never get the same one. */
+let nextHint = 0;
+let dirReady = false;
 export function claimSlot(owner: string, wanted?: number): number {
-  fs.mkdirSync(slotDir(), { recursive: true, mode: 0o700 });
-  const order = wanted !== undefined ? [wanted] : Array.from({ length: SLOT_COUNT }, (_, i) => i);
+  if (!dirReady) {
+    fs.mkdirSync(slotDir(), { recursive: true, mode: 0o700 });
+    dirReady = true;
+  }
+  // start after the last slot this process took: with many live containers, no scan from 0 each time
+  const order = wanted !== undefined ? [wanted] : Array.from({ length: SLOT_COUNT }, (_, i) => (nextHint + i) % SLOT_COUNT);
   for (const slot of order) {
     try {
       fs.writeFileSync(path.join(slotDir(), String(slot)), owner, { flag: 'wx' });
+      if (wanted === undefined) nextHint = (slot + 1) % SLOT_COUNT;
       return slot;
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && dirReady) {
+        dirReady = false; // the state root was removed under us (tests do): make it again
+        return claimSlot(owner, wanted);
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (wanted !== undefined && slotOwner(slot) === owner) return slot;
     }
