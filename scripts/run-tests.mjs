@@ -58,12 +58,13 @@ if (process.env.GLASSBOX_SKIP_V2 === '1' || only.length) {
   console.log(`\n=== cgroup v2 tests: ${v2vm} is missing`);
   results.push({ name: 'cgroup v2 tests (v2vm.sh missing)', ok: false, secs: '0' });
 } else {
-  // the guest's /tmp is a fresh tmpfs (V2VM_TMPFS): the TAP file is written to the host checkout's neighbour via stdout instead
+  // The guest sees this machine's files read-only; its /run is a fresh tmpfs, so state and temp dirs go there
+  // (overlayfs refuses an upper dir on the guest's overlay root). No V2VM_TMPFS over /tmp: the checkout may be there.
   const v2Tap = path.join(tapDir, 'v2.tap');
-  const cmd = `cd ${repo} && GLASSBOX_ROOT=/tmp/gbv2 GLASSBOX_CGROUP_PARENT=glassbox-test node --import tsx --test --test-concurrency=1 --test-reporter=tap ${v2files.join(' ')}`;
+  const cmd = `mkdir -p /run/tmp && cd ${repo} && TMPDIR=/run/tmp GLASSBOX_ROOT=/run/gbv2 GLASSBOX_CGROUP_PARENT=glassbox-test node --import tsx --test --test-concurrency=1 --test-reporter=tap ${v2files.join(' ')}`;
   console.log('\n=== cgroup v2 tests in a pure-v2 VM (emulated: a few minutes)');
   const t0 = Date.now();
-  const r = spawnSync(v2vm, [cmd], { encoding: 'utf8', env: { ...process.env, V2VM_TMPFS: '/tmp', V2VM_TIMEOUT: '1800' }, maxBuffer: 64 << 20 });
+  const r = spawnSync(v2vm, [cmd], { encoding: 'utf8', env: { ...process.env, V2VM_TIMEOUT: '1800' }, maxBuffer: 64 << 20 });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   fs.writeFileSync(v2Tap, r.stdout ?? '');

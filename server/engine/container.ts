@@ -12,7 +12,7 @@ import type { ResolvedImage } from './images/index.ts';
 import { shiftedLayerDir } from './images/index.ts';
 import { nativeOut, runRoot, stateRoot } from './paths.ts';
 import { buildPlan, namespaceSet } from './plan.ts';
-import { loadProfile, toOci, validateOciSeccomp, compile } from './seccomp/index.ts';
+import { loadProfile, permissions, toOci, validateOciSeccomp, compile } from './seccomp/index.ts';
 import { containerDir, isAlive, processStartTime, readState, writeState, type ContainerState } from './state.ts';
 import { claimSlot, idMap, slotBase } from './userns.ts';
 import { destroyContainer } from './cleanup.ts';
@@ -119,6 +119,18 @@ function bpfFile(bpf: Buffer): string {
   return file;
 }
 
+/** A lesson permission may need a capability too (seccomp/index.ts `permissions`); it goes to this container only. */
+function withPermissionCaps(config: OciConfig, allow: string[]): OciConfig {
+  const extra = allow.flatMap((name) => permissions[name]?.caps ?? []);
+  if (!extra.length) return config;
+  const caps = config.process.capabilities ?? {};
+  const add = (set: string[] | undefined) => [...new Set([...(set ?? []), ...extra])];
+  return {
+    ...config,
+    process: { ...config.process, capabilities: { ...caps, bounding: add(caps.bounding), effective: add(caps.effective), permitted: add(caps.permitted) } },
+  };
+}
+
 /** Compiling a profile costs milliseconds; containers with the same profile, caps and permissions share one BPF. */
 const bpfCache = new Map<string, Buffer>();
 function seccompFor(config: OciConfig, opts: CreateOptions): { profile: string; bpf?: Buffer } {
@@ -158,7 +170,7 @@ export class Container {
 
   /** Clone and set up everything; the container waits before exec until start(). */
   static async create(opts: CreateOptions): Promise<Container> {
-    const config = opts.config;
+    const config = withPermissionCaps(opts.config, opts.allow ?? []);
     const id = crypto.randomBytes(6).toString('hex');
     const dir = containerDir(id);
     const ns = namespaceSet(config);

@@ -53,9 +53,11 @@ export function kernelAtLeast(minKernel: string, release = os.release()): boolea
  * Named lesson permissions (lesson frontmatter `allow:`). Each names the syscalls it allows unconditionally,
  * replacing whatever the profile says about them, so they work over the strict profile too.
  */
-export const permissions: Record<string, { syscalls: string[]; why: string }> = {
+export const permissions: Record<string, { syscalls: string[]; caps?: string[]; why: string }> = {
   // As if the container had CAP_SYS_ADMIN for these syscalls only: Docker's default then allows all four.
-  unshare: { syscalls: ['unshare', 'setns', 'clone', 'clone3'], why: 'create and join namespaces' },
+  // CAP_SETFCAP: since Linux 5.12 mapping root in a new user ns (unshare -r) needs it in the parent ns
+  // (kernel/user_namespace.c verify_root_map); it only matters inside the container's own user namespace.
+  unshare: { syscalls: ['unshare', 'setns', 'clone', 'clone3'], caps: ['CAP_SETFCAP'], why: 'create and join namespaces' },
   mount: { syscalls: ['mount', 'umount', 'umount2'], why: 'mount and unmount filesystems' },
 };
 
