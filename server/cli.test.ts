@@ -1,0 +1,111 @@
+// cli.test.ts - the glassbox command as a person uses it: one clear line for bad input, the container's exit status, JSON from inspect.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'bin', 'glassbox');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'glassbox-cli-'));
+fs.chmodSync(root, 0o711);
+const env = { ...process.env, GLASSBOX_ROOT: root, GLASSBOX_CGROUP_PARENT: `glassbox-test-cli-${process.pid}` };
+
+function gb(args: string[], opts: { uid?: number } = {}) {
+  const r = spawnSync(bin, args, { env, encoding: 'utf8', timeout: 120_000, uid: opts.uid, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** One line (plus maybe an indented hint), no stack trace. */
+function assertOneClearLine(stderr: string, pattern: RegExp) {
+  const lines = stderr.trim().split('\n').filter((l) => !l.startsWith('  '));
+  assert.equal(lines.length, 1, `one line, got: ${stderr}`);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(stderr, /\n\s+at |Error:/, 'no stack trace');
+}
+
+before(() => {
+  const r = gb(['image', 'build']);
+  assert.equal(r.code, 0, r.stderr);
+});
+
+after(() => {
+  // whatever a failed test left: reconcile keeps stopped containers, so remove them by id, then the test cgroup parent
+  const runDir = path.join(root, 'c');
+  for (const id of fs.existsSync(runDir) ? fs.readdirSync(runDir) : []) if (/^[0-9a-f]{12}$/.test(id)) gb(['rm', '-f', id]);
+  const parents = [`/sys/fs/cgroup/${env.GLASSBOX_CGROUP_PARENT}`, ...fs.readdirSync('/sys/fs/cgroup').map((c) => `/sys/fs/cgroup/${c}/${env.GLASSBOX_CGROUP_PARENT}`)];
+  for (const dir of parents) if (fs.existsSync(dir)) fs.rmdirSync(dir);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('bad input gets one clear line and a non-zero exit', () => {
+  let r = gb(['run', '--rm', 'nosuchimage']);
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /^glassbox: unknown image "nosuchimage"/);
+  r = gb(['run', '--rm', '--memory', '12q', 'busybox']);
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /^glassbox: malformed size "12q"/);
+  r = gb(['run', '--bundle', '/nonexistent/bundle']);
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /^glassbox: no bundle at \/nonexistent\/bundle/);
+  r = gb(['run', '--bogus', 'busybox']);
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /^glassbox: Unknown option '--bogus'/);
+  r = gb(['frobnicate']);
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /^glassbox: unknown command "frobnicate"/);
+  r = gb(['exec', 'nope', '--', 'true']);
+  assertOneClearLine(r.stderr, /^glassbox: no container "nope"/);
+});
+
+test('not root: one line saying so', () => {
+  const r = gb(['ps'], { uid: 65534 });
+  assert.equal(r.code, 1);
+  assertOneClearLine(r.stderr, /must run as root/);
+});
+
+test("run's exit status is the command's; 137 and a line after an OOM kill", () => {
+  let r = gb(['run', '--rm', 'busybox', '--', 'sh', '-c', 'echo out; exit 3']);
+  assert.equal(r.code, 3);
+  assert.equal(r.stdout, 'out\n');
+  r = gb(['run', '--rm', '--memory', '32m', 'busybox', '--', 'gbprobe', 'memhog', '200']);
+  assert.equal(r.code, 137);
+  assert.match(r.stderr, /killed by the OOM killer \(memory limit 32 MiB\)/);
+});
+
+test('ps, exec, inspect, kill and rm on a running container', async () => {
+  const runner = spawn(bin, ['run', '--name', 'keeper', '--hostname', 'kept', 'busybox', '--', 'sleep', '1000'], { env, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => runner.on('exit', (c) => resolve(c)));
+  try {
+    let ps = '';
+    for (let i = 0; i < 100 && !/keeper.*running/.test(ps); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      ps = gb(['ps']).stdout;
+    }
+    assert.match(ps, /keeper\s+busybox\s+running/);
+    const ex = gb(['exec', 'keeper', '--', 'sh', '-c', 'hostname; grep Seccomp: /proc/self/status']);
+    assert.equal(ex.code, 0, ex.stderr);
+    assert.match(ex.stdout, /^kept\nSeccomp:\s+2\n$/);
+    const info = JSON.parse(gb(['inspect', 'keeper']).stdout);
+    assert.equal(info.status, 'running');
+    assert.ok(info.pid > 1);
+    assert.equal(info.namespaces.pid.sharedWithHost, false);
+    assert.equal(typeof info.namespaces.user.inode, 'number');
+    assert.ok(info.cgroup.dirs.length >= 1);
+    assert.ok(info.cgroup.stats.memoryMax > 0);
+    assert.ok(fs.existsSync(info.overlay.upperDir), 'the upper dir exists on the host');
+    assert.ok(info.capabilities.effective.includes('CAP_CHOWN'));
+    assert.ok(!info.capabilities.effective.includes('CAP_NET_RAW'));
+    assert.equal(info.seccomp.mode, 'filter');
+    assert.equal(gb(['kill', 'keeper', 'KILL']).code, 0);
+    assert.equal(await exited, 137);
+    assert.match(gb(['ps']).stdout, /keeper\s+busybox\s+exited \(137\)/);
+    const rm = gb(['rm', 'keeper']);
+    assert.equal(rm.code, 0, rm.stderr);
+    assert.doesNotMatch(gb(['ps']).stdout, /keeper/);
+  } finally {
+    runner.kill('SIGKILL');
+  }
+});
