@@ -29,7 +29,7 @@ function countTap(file) {
   try {
     const tap = fs.readFileSync(file, 'utf8');
     counts.pass += Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
-    counts.fail += Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0);
+    counts.fail += Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
   } catch { /* the run died before writing it */ }
 }
 const reporters = (file) => ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${file}`];
