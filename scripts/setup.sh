@@ -17,7 +17,8 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || die "Node.js $(node -v) is too old: 20 or newer is required"
 
 pkgs=(libseccomp-dev busybox-static attr iproute2 util-linux make gcc g++ python3 libc6-dev runc crun)
-[ $TEST = 1 ] && pkgs+=(qemu-system-x86 cpio xz-utils linux-image-amd64 kmod)
+# the tests add: a pure cgroup-v2 VM (../shared/tools/v2vm.sh) and Debian's Chromium for Playwright
+[ $TEST = 1 ] && pkgs+=(qemu-system-x86 cpio xz-utils linux-image-amd64 kmod chromium fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -38,6 +39,13 @@ fi
 say "native module and helpers"
 npx node-gyp rebuild --directory native --loglevel=warn >/dev/null
 make -s -C native
+
+say "the web app (a static export, served by glassbox serve)"
+if [ -d app ] && node -e 'process.exit(require("./package.json").scripts?.["build:app"] ? 0 : 1)'; then
+  npm run -s build:app
+else
+  echo "no app to build yet"
+fi
 
 say "default image"
 bin/glassbox image build
