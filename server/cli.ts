@@ -1,8 +1,9 @@
-// cli.ts - the `glassbox` command: run, ps, exec, kill, rm, inspect, image, doctor (serve arrives with the browser lab).
+// cli.ts - the `glassbox` command: serve (the browser lab), run, ps, exec, kill, rm, inspect, image, doctor.
 import { UserError, NativeError } from './engine/errors.ts';
 import { RUN_USAGE, runCommand } from './cli/run.ts';
 import { execCommand, imageCommand, inspectCommand, killCommand, psCommand, rmCommand } from './cli/commands.ts';
 import { doctorCommand } from './cli/doctor.ts';
+import { serveCommand } from './cli/serve.ts';
 import { reconcile } from './engine/reconcile.ts';
 
 const USAGE = `glassbox - a container-internals lab: real containers with glass walls
@@ -17,6 +18,7 @@ usage:
   glassbox image ls | build | import DIR NAME | rm NAME
   glassbox reconcile        remove what a crashed run left behind
   glassbox doctor           what this host has, what is missing, how to fix it
+  glassbox serve [--port 3000] [--host 127.0.0.1] [--lessons DIR]   the browser lab
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,8 +42,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`removed ${r.removed.length}, kept ${r.kept.length}${r.problems.length ? `, problems: ${r.problems.join('; ')}` : ''}\n`);
       return r.problems.length ? 1 : 0;
     }
-    case 'serve':
-      throw new UserError('the browser lab (glassbox serve) is not built yet: today glassbox is the engine and its command line', 'try: glassbox run busybox');
+    case 'serve': return serveCommand(rest);
     default:
       throw new UserError(`unknown command "${cmd}"`, 'glassbox --help lists the commands');
   }

@@ -120,6 +120,8 @@ export interface OverlayPanel {
   containerId: string; layers: Array<{ digest: string }>; upperDir: string;
   /** full: the whole upper dir (on watch:start and after overflow); delta: changed paths only */
   mode: 'full' | 'delta'; entries: OverlayEntry[]; removed: string[];
+  /** the upper dir holds more than the panel shows (entries or watched directories bounded); a later full snapshot may add them */
+  truncated?: boolean;
 }
 export interface ProcessNode { hostPid: number; pid: number; ppid: number; comm: string; args: string; uid: number; state: string; children: ProcessNode[] }
 export interface ProcessPanel { containerId: string; tree: ProcessNode[] }
@@ -130,6 +132,10 @@ export interface SecurityPanel {
   noNewPrivs: boolean; seccomp: { mode: 'disabled' | 'strict' | 'filter'; profile: string };
   /** new denials since the last update (a live feed) */
   denials: SeccompDenial[];
+  /** false when the kernel's audit feed cannot be read here (the reason says why): an empty feed then means nothing */
+  denialsAvailable?: boolean;
+  /** why the feed is unavailable, or that denials were dropped (rate bound) */
+  denialsNote?: string;
 }
 
 export interface ServerEvents {
@@ -150,7 +156,8 @@ export type ClientEvents = { [E in ClientEventName]: (payload: ClientPayload<E>,
 
 /** Validate a client payload: the one place a browser's input is checked. Returns a Failure naming the field. */
 export function parseClient<E extends ClientEventName>(event: E, payload: unknown): { ok: true; value: ClientPayload<E> } | Failure {
-  const schema = clientEvents[event];
+  // own keys only: 'toString' or '__proto__' are not events
+  const schema = Object.hasOwn(clientEvents, event) ? clientEvents[event] : undefined;
   if (!schema) return { ok: false, message: `unknown event ${String(event)}` };
   const r = schema.safeParse(payload);
   if (r.success) return { ok: true, value: r.data as ClientPayload<E> };

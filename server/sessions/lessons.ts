@@ -1,0 +1,130 @@
+// lessons.ts - a learner's lessons: the list with progress, opening one (its container made or reused), and step checks.
+import type { Failure, LessonContent, LessonStep, LessonSummary, Result, StepStatus } from '../../app/lib/protocol.ts';
+import { UserError } from '../engine/errors.ts';
+import type { Lesson, Step } from './deps.ts';
+import { fail, type Held, type LearnerSession } from './session.ts';
+
+export const CHECK_DEBOUNCE_MS = 500;
+
+function loadAll(session: LearnerSession): Lesson[] | Failure {
+  const mod = session.lab.deps.lessons;
+  if (!mod) return fail('lessons are not available on this server', session.lab.deps.missing.join('; '));
+  try {
+    // Read on every request: an instructor who adds a lesson folder needs no restart.
+    return mod.loadLessons(session.lab.lessonsDir);
+  } catch (e) {
+    if (e instanceof UserError) return fail(e.message, e.hint);
+    throw e;
+  }
+}
+
+function findLesson(session: LearnerSession, lessonId: string): Lesson | Failure {
+  const all = loadAll(session);
+  if (!Array.isArray(all)) return all;
+  return all.find((l) => l.id === lessonId) ?? fail(`no lesson "${lessonId}"`, 'pick one from the lesson list');
+}
+
+const stepsOf = (lesson: Lesson): Step[] => (lesson.challenge ? [...lesson.steps, lesson.challenge] : lesson.steps);
+
+function doneSteps(session: LearnerSession, lessonId: string): Set<string> {
+  return session.lab.store?.doneSteps(session.learnerId, lessonId) ?? session.memoryProgress(lessonId);
+}
+
+export function listLessons(session: LearnerSession): Result<{ lessons: LessonSummary[] }> {
+  const all = loadAll(session);
+  if (!Array.isArray(all)) return all;
+  const lessons = all.map((l) => {
+    const done = doneSteps(session, l.id);
+    return { id: l.id, title: l.title, summary: l.summary, order: l.order, minutes: l.minutes, steps: stepsOf(l).length, done: stepsOf(l).filter((s) => done.has(s.id)).length };
+  });
+  return { ok: true, lessons };
+}
+
+function content(session: LearnerSession, lesson: Lesson): LessonContent {
+  const done = doneSteps(session, lesson.id);
+  const step = (s: Step): LessonStep => ({ id: s.id, title: s.title, markdown: s.markdown, status: done.has(s.id) ? 'done' : 'pending' });
+  return {
+    id: lesson.id, title: lesson.title, summary: lesson.summary, markdown: lesson.markdown,
+    steps: lesson.steps.map(step), ...(lesson.challenge ? { challenge: step(lesson.challenge) } : {}),
+  };
+}
+
+/** The lesson's content and the learner's container for it: reused while it runs, otherwise made (evicting the
+ *  least recently used lesson container when the learner is at the quota). */
+export async function openLesson(session: LearnerSession, lessonId: string): Promise<Result<{ lesson: LessonContent; containerId: string }>> {
+  const lesson = findLesson(session, lessonId);
+  if ('ok' in lesson) return lesson;
+  const mod = session.lab.deps.lessons!;
+  return session.serial(async () => {
+    let held = [...session.containers.values()].find((h) => h.kind === 'lesson' && h.lessonId === lessonId);
+    if (!held) {
+      if (session.containers.size >= session.lab.maxContainersPerLearner) {
+        const oldest = [...session.containers.values()].filter((h) => h.kind === 'lesson').sort((a, b) => a.lastUsed - b.lastUsed)[0];
+        if (oldest) await session.removeContainer(oldest.container.id, `replaced by the container of lesson ${lessonId}`);
+      }
+      const opts = await mod.lessonContainerOptions(lesson);
+      held = await session.createContainer({ ...opts, name: `${lessonId}-${session.learnerId.slice(0, 8)}` }, 'lesson', lessonId);
+    }
+    held.lastUsed = Date.now();
+    return { ok: true as const, lesson: content(session, lesson), containerId: held.container.id };
+  });
+}
+
+async function verify(session: LearnerSession, held: Held, step: Step): Promise<{ status: StepStatus; hint?: string }> {
+  const v = session.lab.deps.verify;
+  if (!v) return { status: 'failed', hint: 'step checks are not available on this server' };
+  const r = await v.runVerify(step, held.container);
+  if (!r.passed) return { status: 'failed', ...(r.hint ? { hint: r.hint } : {}) };
+  session.lab.store?.markDone(session.learnerId, held.lessonId!, step.id);
+  session.memoryProgress(held.lessonId!).add(step.id);
+  return { status: 'done' };
+}
+
+/** step:check: run one step's check against the learner's container for the lesson. Once passed, it stays passed. */
+export async function checkStep(session: LearnerSession, lessonId: string, stepId: string): Promise<Result<{ status: StepStatus; hint?: string }>> {
+  const lesson = findLesson(session, lessonId);
+  if ('ok' in lesson) return lesson;
+  const step = stepsOf(lesson).find((s) => s.id === stepId);
+  if (!step) return fail(`lesson ${lessonId} has no step "${stepId}"`);
+  if (doneSteps(session, lessonId).has(stepId)) return { ok: true, status: 'done' };
+  const held = [...session.containers.values()].find((h) => h.kind === 'lesson' && h.lessonId === lessonId);
+  if (!held) return fail('the lesson has no container', 'open the lesson again');
+  return { ok: true, ...(await verify(session, held, step)) };
+}
+
+/** After a command in a lesson terminal: re-check the steps not yet done (debounced, one run at a time per container).
+ *  Passed steps are pushed as done; of the others only the first (the current step) gets its hint. */
+export function scheduleChecks(session: LearnerSession): (held: Held) => void {
+  const timers = new Map<string, { timer: NodeJS.Timeout | null; running: boolean; again: boolean }>();
+  const run = async (held: Held) => {
+    const state = timers.get(held.container.id)!;
+    state.timer = null;
+    if (state.running) { state.again = true; return; }
+    state.running = true;
+    try {
+      const lesson = findLesson(session, held.lessonId!);
+      if ('ok' in lesson) return;
+      const done = doneSteps(session, lesson.id);
+      let first = true;
+      for (const step of stepsOf(lesson)) {
+        if (done.has(step.id) || session.disposed || !session.containers.has(held.container.id)) continue;
+        const r = await verify(session, held, step);
+        if (r.status === 'done' || first) session.emitAll('step:status', { lessonId: lesson.id, stepId: step.id, ...r });
+        first = false;
+      }
+    } catch (e) {
+      session.lab.log(`automatic check of ${held.lessonId}: ${(e as Error).message}`);
+    } finally {
+      state.running = false;
+      if (state.again) { state.again = false; void run(held); }
+    }
+  };
+  return (held: Held) => {
+    if (held.kind !== 'lesson' || !held.lessonId || session.disposed) return;
+    let state = timers.get(held.container.id);
+    if (!state) timers.set(held.container.id, (state = { timer: null, running: false, again: false }));
+    if (state.timer) clearTimeout(state.timer);
+    state.timer = setTimeout(() => void run(held), CHECK_DEBOUNCE_MS);
+    state.timer.unref();
+  };
+}
