@@ -252,7 +252,8 @@ export class Container {
       state.cgroup = { version: cgroup.version, dirs: [...cgroup.dirs], procsFiles: [...cgroup.procsFiles] };
 
       // seccomp: the config's own filter, or a named/file profile resolved for this container's caps
-      const { profile, bpf } = seccompFor(config, opts);
+      // from the config as given: capabilities that permissions add do not widen the profile (see seccomp `permissions`)
+      const { profile, bpf } = seccompFor(opts.config, opts);
       state.seccomp = { profile, file: bpf ? bpfFile(bpf) : null };
 
       const cgroupFd = cgroup.version === 2 ? cgroup.openDirFd() : -1;

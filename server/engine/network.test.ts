@@ -47,4 +47,14 @@ test('lesson permission "unshare" is granted only to the container that asks for
   assert.equal(withAllow.stdout.trim(), '0');
 });
 
+test('lesson permission "hostname" lets the container rename itself without opening mount or unshare', { timeout: 60_000 }, async (t) => {
+  const denied = await h.run(t, ['hostname', 'glass']);
+  assert.notEqual(denied.exit.code, 0, 'Docker\'s default set cannot sethostname');
+  const r = await h.run(t, ['sh', '-c', `hostname glass && hostname && ${GBPROBE} syscall mount`], { create: { allow: ['hostname'] } });
+  assert.equal(r.exit.code, 0, r.stderr);
+  const [name, probe] = r.stdout.trim().split('\n');
+  assert.equal(name, 'glass');
+  assert.equal(JSON.parse(probe).error, 'EPERM', 'the seccomp profile is still the default set\'s: mount stays denied');
+});
+
 h.leakCheck();

@@ -59,6 +59,9 @@ export const permissions: Record<string, { syscalls: string[]; caps?: string[]; 
   // (kernel/user_namespace.c verify_root_map); it only matters inside the container's own user namespace.
   unshare: { syscalls: ['unshare', 'setns', 'clone', 'clone3'], caps: ['CAP_SETFCAP'], why: 'create and join namespaces' },
   mount: { syscalls: ['mount', 'umount', 'umount2'], why: 'mount and unmount filesystems' },
+  // sethostname(2) checks CAP_SYS_ADMIN in the user ns owning the uts ns; the seccomp profile is still resolved from
+  // the container's caps *without* it (container.ts), so mount, unshare, setns... stay denied.
+  hostname: { syscalls: ['sethostname', 'setdomainname'], caps: ['CAP_SYS_ADMIN'], why: "set the container's own hostname" },
 };
 
 type Syscall = NonNullable<DockerProfile['syscalls']>[number];
