@@ -92,7 +92,7 @@ export function Playground() {
             </fieldset>
             <fieldset>
               <legend>Seccomp</legend>
-              {(['default', 'strict', 'unconfined'] as SeccompChoice[]).map((s) => (
+              {(['default', 'strict'] as SeccompChoice[]).map((s) => (
                 <label key={s} className="check"><input type="radio" name="seccomp" value={s} checked={form.seccomp === s}
                   onChange={() => edit((c) => setSeccomp(c, s))} /> {s}</label>
               ))}

@@ -2,12 +2,14 @@
 
 export const NAMESPACES = ['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time'] as const;
 export type NamespaceType = (typeof NAMESPACES)[number];
-export type SeccompChoice = 'default' | 'strict' | 'unconfined';
+/** The playground keeps a profile at least as strict as Docker's default (the server refuses anything else). */
+export type SeccompChoice = 'default' | 'strict';
 
 /** Docker's default set as the engine grants it, then a few a learner may want to try adding. */
 export const DEFAULT_CAPS = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP',
   'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE'];
-export const EXTRA_CAPS = ['CAP_NET_RAW', 'CAP_NET_ADMIN', 'CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_MKNOD', 'CAP_SYS_TIME'];
+/** Capabilities beyond Docker's default set are not offered: the playground only lets a learner drop them. */
+export const EXTRA_CAPS: string[] = [];
 
 type Json = Record<string, any>;
 
@@ -72,7 +74,7 @@ export function readForm(c: Json) {
     pids: typeof c.linux?.resources?.pids?.limit === 'number' ? c.linux.resources.pids.limit : '',
     cpuPercent: typeof c.linux?.resources?.cpu?.quota === 'number' && c.linux.resources.cpu.quota > 0
       ? Math.round((c.linux.resources.cpu.quota / (c.linux.resources.cpu.period ?? 100_000)) * 100) : '',
-    seccomp: (seccompAnnotation === 'unconfined' || seccompAnnotation === 'strict' ? seccompAnnotation : 'default') as SeccompChoice,
+    seccomp: (seccompAnnotation === 'strict' ? 'strict' : 'default') as SeccompChoice,
     caps: new Set(caps),
   };
 }
@@ -99,7 +101,7 @@ export function setLimit(c: Json, which: 'memoryMiB' | 'pids' | 'cpuPercent', va
   }
 }
 
-/** default: the engine's profile; unconfined: no filter; strict: asked for by annotation (see the report on protocol). */
+/** default: Docker's profile; strict: glassbox's stricter one, asked for by annotation. */
 export function setSeccomp(c: Json, choice: SeccompChoice): void {
   const annotations = obj(c, 'annotations');
   delete annotations['org.glassbox.seccomp'];

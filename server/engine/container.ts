@@ -119,6 +119,20 @@ function bpfFile(bpf: Buffer): string {
   return file;
 }
 
+/** A bundle's config.json can carry glassbox's own settings as org.glassbox.* annotations; explicit options win. */
+function withAnnotations(opts: CreateOptions): CreateOptions {
+  const a = opts.config.annotations ?? {};
+  const allow = a['org.glassbox.allow'];
+  const net = a['org.glassbox.net'];
+  return {
+    ...opts,
+    name: opts.name ?? a['org.glassbox.name'],
+    net: opts.net ?? (net === 'lab' || net === 'none' ? net : undefined),
+    seccomp: opts.seccomp ?? a['org.glassbox.seccomp'],
+    allow: opts.allow ?? (allow ? allow.split(',').filter(Boolean) : undefined),
+  };
+}
+
 /** A lesson permission may need a capability too (seccomp/index.ts `permissions`); it goes to this container only. */
 function withPermissionCaps(config: OciConfig, allow: string[]): OciConfig {
   const extra = allow.flatMap((name) => permissions[name]?.caps ?? []);
@@ -169,7 +183,8 @@ export class Container {
   get rootfs(): string { return `/proc/${this.state.pid}/root`; }
 
   /** Clone and set up everything; the container waits before exec until start(). */
-  static async create(opts: CreateOptions): Promise<Container> {
+  static async create(options: CreateOptions): Promise<Container> {
+    const opts = withAnnotations(options);
     const config = withPermissionCaps(opts.config, opts.allow ?? []);
     const id = crypto.randomBytes(6).toString('hex');
     const dir = containerDir(id);

@@ -1,5 +1,5 @@
 // playground.ts - a learner's config.json for the playground: parsed, merged over the secure defaults, and held to the lab's walls.
-import { mergeConfig, secureDefaults, type OciConfig } from '../engine/config/index.ts';
+import { DOCKER_DEFAULT_CAPS, mergeConfig, secureDefaults, type OciConfig } from '../engine/config/index.ts';
 import { UserError } from '../engine/errors.ts';
 
 export const PLAYGROUND_ARGS = ['sleep', '1000000000'];
@@ -50,7 +50,26 @@ export function playgroundConfig(text: string): OciConfig {
   if (!quota || quota <= 0 || quota / period > PLAYGROUND_MAX.cpus) {
     throw new UserError(`config.json: linux.resources.cpu.quota: must be set, at most ${PLAYGROUND_MAX.cpus} CPUs (quota/period) in the playground`);
   }
-  const annotation = Object.keys(config.annotations ?? {}).find((k) => k.startsWith('org.glassbox.'));
+  const annotations = config.annotations ?? {};
+  const annotation = Object.keys(annotations).find((k) => k.startsWith('org.glassbox.') && k !== 'org.glassbox.seccomp');
   if (annotation) throw new UserError(`config.json: annotations.${annotation}: glassbox annotations are not available in the playground`);
+  const profile = annotations['org.glassbox.seccomp'];
+  if (profile !== undefined && profile !== 'default' && profile !== 'strict') {
+    throw new UserError(`config.json: annotations.org.glassbox.seccomp: "${profile}" is not available in the playground (default or strict)`,
+      "a learner's container keeps a seccomp profile at least as strict as Docker's default");
+  }
+  if (config.linux?.seccomp !== undefined) {
+    throw new UserError('config.json: linux.seccomp: custom seccomp profiles are not available in the playground',
+      'choose the profile with annotations["org.glassbox.seccomp"]: "default" or "strict"');
+  }
+  // Capabilities can be dropped to see what breaks, not added: Docker's default set is the most a learner's container gets.
+  const caps = config.process.capabilities ?? {};
+  for (const set of ['bounding', 'effective', 'permitted', 'inheritable', 'ambient'] as const) {
+    const extra = (caps[set] ?? []).find((c) => !DOCKER_DEFAULT_CAPS.includes(c));
+    if (extra) {
+      throw new UserError(`config.json: process.capabilities.${set}: ${extra} is beyond Docker's default set, the most the playground gives`,
+        `the playground's set: ${DOCKER_DEFAULT_CAPS.join(', ')}; drop any of them to see what breaks`);
+    }
+  }
   return config;
 }

@@ -20,7 +20,7 @@ export const GLASSBOX_ANNOTATIONS: Record<string, { shape: RegExp; says: string 
   'org.glassbox.net': { shape: /^(none|lab)$/, says: 'none or lab' },
   'org.glassbox.allow': { shape: /^([a-z0-9][a-z0-9-]*)(,[a-z0-9][a-z0-9-]*)*$|^$/, says: 'a comma list of permission names' },
   'org.glassbox.name': { shape: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, says: 'a container name (letters, digits, _ . -)' },
-  'org.glassbox.seccomp': { shape: /^unconfined$/, says: 'unconfined' },
+  'org.glassbox.seccomp': { shape: /^(default|strict|unconfined)$/, says: 'default, strict or unconfined' },
 };
 
 export function crossCheck(cfg: Shape, ctx: Ctx): void {
