@@ -49,7 +49,15 @@ const hostTap = path.join(tapDir, 'host.tap');
 run('tests on this host', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters(hostTap), ...files],
   { GLASSBOX_CGROUP_PARENT: 'glassbox-test' }, hostTap);
 
-// 2. the cgroup v2 driver for real, in a throw-away VM with a pure v2 hierarchy (this dev machine is hybrid)
+// 2. the lab end to end in Debian's Chromium (needs the app built: scripts/setup.sh does it); screenshots of failures in test-results/
+const e2eFiles = only.length ? [] : findTests('e2e');
+if (e2eFiles.length) {
+  const e2eTap = path.join(tapDir, 'e2e.tap');
+  run('end-to-end tests in Chromium', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...reporters(e2eTap), ...e2eFiles],
+    { GLASSBOX_CGROUP_PARENT: 'glassbox-test' }, e2eTap);
+}
+
+// 3. the cgroup v2 driver for real, in a throw-away VM with a pure v2 hierarchy (this dev machine is hybrid)
 const v2vm = path.resolve(repo, '..', 'shared', 'tools', 'v2vm.sh');
 const v2files = ['server/engine/cgroups/driver.test.ts', 'server/engine/cgroups/probe.test.ts', 'server/engine/v2.test.ts'].filter((f) => fs.existsSync(f));
 if (process.env.GLASSBOX_SKIP_V2 === '1' || only.length) {
@@ -72,7 +80,7 @@ if (process.env.GLASSBOX_SKIP_V2 === '1' || only.length) {
   countTap(v2Tap);
 }
 
-// 3. nothing may be left: no mounts, no cgroups, no container processes
+// 4. nothing may be left: no mounts, no cgroups, no container processes
 const leaks = [];
 // /run/glassbox itself is the runtime tmpfs the engine keeps (like /run/runc); what is mounted below it is not
 const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => /glassbox/.test(l) && l.split(' ')[4] !== '/run/glassbox');
