@@ -80,4 +80,14 @@ export interface Binding {
   probeIdmap(dir: string): { supported: boolean; error?: RawNativeError };
   compileSeccomp(profile: unknown): Buffer;
   testSeccompFilter(bpf: Buffer, syscall: string): { ret: number | null; errno: number; signal: number };
+  // ---- live views (server/watchers/) ----
+  /** Listen on the audit multicast group (AUDIT_NLGRP_READLOG); cb gets the text of AUDIT_SECCOMP records. One per process. */
+  auditStart(cb: (records: string[], lost: boolean) => void): void;
+  auditStop(): void;
+  /** libseccomp's name for a syscall number; auditArch as audit records print it (0 = this machine's). */
+  syscallName(nr: number, auditArch?: number): string | null;
+  /** lgetxattr(2): never follows a symlink; null when the attribute is absent. */
+  lgetxattr(path: string, name: string): Buffer | null;
+  /** The host name in pid's uts namespace (uname(2) on a thread that joined it). */
+  utsHostname(pid: number): string;
 }

@@ -5,7 +5,8 @@
       "sources": [
         "src/binding.cc", "src/binding_seccomp.cc",
         "src/spawn.c", "src/mounts.c", "src/namespaces.c", "src/caps.c",
-        "src/process.c", "src/files.c", "src/pty.c", "src/idmap.c", "src/seccomp.c"
+        "src/process.c", "src/files.c", "src/pty.c", "src/idmap.c", "src/seccomp.c",
+        "src/binding_watch.cc", "src/audit.c", "src/files-xattr.c", "src/uts.c"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

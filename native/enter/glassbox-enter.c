@@ -166,7 +166,9 @@ static void set_caps(const struct plan *pl, int last_cap) {
 }
 
 static void load_seccomp(const struct plan *pl, struct sock_fprog *prog) {
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0)
+  /* FLAG_LOG as in spawn.c: denials reach the security panel through the audit feed (EINVAL: a kernel before 4.14) */
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, prog) < 0 &&
+      (errno != EINVAL || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0))
     fail("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", pl->seccomp_path);
 }
 

@@ -12,6 +12,7 @@ extern "C" {
 #include "util.h"
 }
 #include "binding_seccomp.h"
+#include "binding_watch.h"
 
 namespace {
 
@@ -477,6 +478,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probeIdmap", Napi::Function::New(env, ProbeIdmap));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
   exports.Set("testSeccompFilter", Napi::Function::New(env, TestSeccompFilter));
+  exports.Set("auditStart", Napi::Function::New(env, AuditStart));
+  exports.Set("auditStop", Napi::Function::New(env, AuditStop));
+  exports.Set("syscallName", Napi::Function::New(env, SyscallName));
+  exports.Set("lgetxattr", Napi::Function::New(env, Lgetxattr));
+  exports.Set("utsHostname", Napi::Function::New(env, UtsHostname));
   return exports;
 }
 

@@ -100,7 +100,10 @@ static int load_seccomp(const struct gb_spawn_plan *p, struct gb_error *e) {
   if (!p->bpf) return 0;
   struct sock_fprog prog = { .len = (unsigned short)(p->bpf_len / sizeof(struct sock_filter)),
                              .filter = (struct sock_filter *)p->bpf };
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+  /* FLAG_LOG: denials (SCMP_ACT_ERRNO) become audit records, which the security panel reads (server/watchers/);
+     a kernel older than 4.14 refuses the flag (EINVAL): load the same filter without it. */
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, &prog) < 0 &&
+      (errno != EINVAL || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0))
     return gb_fail(e, "seccomp", "seccomp", "", errno);
   return 0;
 }
