@@ -3,6 +3,7 @@ import { UserError } from '../server/engine/errors.ts';
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   start: async (args) => (await import('./start.ts')).runStartBench(args),
+  terminal: async (args) => (await import('./terminal.ts')).runTerminalBench(args),
 };
 
 const [name, ...rest] = process.argv.slice(2);
