@@ -10,6 +10,18 @@ import { openHttpLink } from '../lib/links.ts';
 import { KeyBar, type KeyBarState } from './KeyBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
+
+/** xterm's code is fetched as soon as this module loads (while the lesson and its container are still opening), not
+ *  after: the prompt then appears as soon as the container answers. */
+let xtermLoad: ReturnType<typeof fetchXterm> | null = null;
+function fetchXterm() {
+  return Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit'), import('@xterm/addon-web-links'), import('@xterm/addon-search')]);
+}
+function loadXterm() {
+  return (xtermLoad ??= fetchXterm());
+}
+if (typeof window !== 'undefined') void loadXterm();
+
 export interface TerminalHandle {
   /** Types text into the shell as if the learner had typed it. */
   type(text: string): void;
@@ -90,9 +102,7 @@ export function Terminal({ containerId, slot = 0, handleRef }: Props) {
     }
 
     (async () => {
-      const [{ Terminal: XTermClass }, { FitAddon }, { WebLinksAddon }, { SearchAddon }] = await Promise.all([
-        import('@xterm/xterm'), import('@xterm/addon-fit'), import('@xterm/addon-web-links'), import('@xterm/addon-search'),
-      ]);
+      const [{ Terminal: XTermClass }, { FitAddon }, { WebLinksAddon }, { SearchAddon }] = await loadXterm();
       if (disposed || !hostRef.current) return;
       const term = new XTermClass({
         cursorBlink: true,

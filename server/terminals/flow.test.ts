@@ -46,20 +46,24 @@ test('the screen mirror backlog pauses the pty too, and reset() forgets what a d
   assert.deepEqual(p.calls, ['pause', 'resume', 'pause', 'resume']);
 });
 
-test('batcher: one frame per delay, or at once when the size cap is reached', async () => {
+test('batcher: output after a quiet spell at once, then one frame per window, or at once at the size cap', async () => {
   const frames: Buffer[] = [];
   const b = new Batcher((d) => frames.push(d), 5, 10);
-  b.push(Buffer.from('abc'));
+  b.push(Buffer.from('a')); // after a quiet spell: at once (a keystroke's echo waits for nothing)
+  assert.deepEqual(frames.map(String), ['a']);
+  b.push(Buffer.from('bc'));
   b.push(Buffer.from('def'));
-  assert.equal(frames.length, 0);
+  assert.equal(frames.length, 1, 'within the window output is gathered');
   await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(frames.map(String), ['abcdef']);
-  b.push(Buffer.from('0123456789AB'));
-  assert.deepEqual(frames.map(String), ['abcdef', '0123456789AB']);
+  assert.deepEqual(frames.map(String), ['a', 'bcdef']);
+  await new Promise((r) => setTimeout(r, 20));
+  b.push(Buffer.from('0')); // quiet again: leading edge
+  b.push(Buffer.from('123456789AB')); // past maxBytes: sent without waiting for the window
+  assert.deepEqual(frames.map(String), ['a', 'bcdef', '0', '123456789AB']);
   b.push(Buffer.from('x'));
   b.discard();
   await new Promise((r) => setTimeout(r, 20));
-  assert.equal(frames.length, 2);
+  assert.equal(frames.length, 4);
 });
 
 function filterAll(chunks: string[]): string {

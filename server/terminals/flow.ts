@@ -48,21 +48,26 @@ export class Batcher {
   private timer: NodeJS.Timeout | null = null;
   constructor(private readonly flush: (data: Buffer) => void, private readonly delayMs = 5, private readonly maxBytes = 32 * 1024) {}
 
+  /**
+   * Leading edge: output after a quiet spell (a keystroke's echo) goes out at once; whatever follows within
+   * delayMs is gathered into one frame, so a flood still costs one frame per window, and an echo costs no wait.
+   */
   push(data: Buffer): void {
     if (!data.length) return;
+    if (!this.timer) {
+      this.flush(data);
+      this.timer = setTimeout(() => this.windowEnd(), this.delayMs);
+      return;
+    }
     this.parts.push(data);
     this.size += data.length;
-    if (this.size >= this.maxBytes) this.drain();
-    else this.timer ??= setTimeout(() => this.drain(), this.delayMs);
+    if (this.size >= this.maxBytes) this.send();
   }
 
+  /** Send what is waiting now (before a pause, a detach or an exit). */
   drain(): void {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
-    if (!this.size) return;
-    const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
-    this.parts = [];
-    this.size = 0;
-    this.flush(data);
+    this.send();
   }
 
   /** Forget what is waiting (it is already in the screen mirror that a re-attach replays). */
@@ -70,6 +75,21 @@ export class Batcher {
     if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     this.parts = [];
     this.size = 0;
+  }
+
+  private windowEnd(): void {
+    this.timer = null;
+    if (!this.size) return; // quiet: the next output is a leading edge again
+    this.send();
+    this.timer = setTimeout(() => this.windowEnd(), this.delayMs);
+  }
+
+  private send(): void {
+    if (!this.size) return;
+    const data = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    this.flush(data);
   }
 }
 
