@@ -3,6 +3,7 @@ import { UserError, NativeError } from './engine/errors.ts';
 import { RUN_USAGE, runCommand } from './cli/run.ts';
 import { execCommand, imageCommand, inspectCommand, killCommand, psCommand, rmCommand } from './cli/commands.ts';
 import { doctorCommand } from './cli/doctor.ts';
+import { lessonCommand } from './cli/lesson.ts';
 import { serveCommand } from './cli/serve.ts';
 import { reconcile } from './engine/reconcile.ts';
 
@@ -16,6 +17,7 @@ usage:
   glassbox rm [-f] ID...
   glassbox inspect ID
   glassbox image ls | build | import DIR NAME | rm NAME
+  glassbox lesson check DIR lint a lesson and replay it: verify fails, solve runs, verify passes
   glassbox reconcile        remove what a crashed run left behind
   glassbox doctor           what this host has, what is missing, how to fix it
   glassbox serve [--port 3000] [--host 127.0.0.1] [--lessons DIR]   the browser lab
@@ -37,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
     case 'rm': return rmCommand(rest);
     case 'inspect': return inspectCommand(rest);
     case 'image': return imageCommand(rest);
+    case 'lesson': return lessonCommand(rest);
     case 'reconcile': {
       const r = await reconcile({ onProgress: (m) => process.stderr.write(`${m}\n`) });
       process.stdout.write(`removed ${r.removed.length}, kept ${r.kept.length}${r.problems.length ? `, problems: ${r.problems.join('; ')}` : ''}\n`);
