@@ -137,3 +137,14 @@ test('loadLessons: sorted by order, a duplicate order is refused', (t) => {
   fs.writeFileSync(path.join(b, 'lesson.md'), '---\ntitle: B\nsummary: S\norder: 2\nminutes: 5\n---\n');
   refused(() => loadLessons(root), /b\/lesson\.md: frontmatter: order 2 is also used by a/);
 });
+
+test('loadLessons with a `broken` callback skips a broken lesson, names it, and keeps the others', (t) => {
+  const a = makeLesson(t, {}, 'a');
+  const root = path.dirname(a);
+  fs.mkdirSync(path.join(root, 'half-written')); // an instructor's lesson in progress: no lesson.md yet
+  refused(() => loadLessons(root), /half-written\/lesson\.md/);
+  const problems: string[] = [];
+  assert.deepEqual(loadLessons(root, (p) => problems.push(p)).map((l) => l.id), ['a']);
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /half-written\/lesson\.md/);
+});

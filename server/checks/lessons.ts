@@ -151,7 +151,11 @@ export function loadLesson(dir: string): Lesson {
 }
 
 /** Every lesson folder under root (a folder with lesson.md), sorted by `order`. */
-export function loadLessons(root: string = defaultLessonsRoot): Lesson[] {
+/**
+ * Every lesson in root, sorted by order. A broken lesson throws (tests, `glassbox lesson check`), unless `broken` is
+ * given: then it is reported there and skipped, so one lesson an instructor is still writing cannot take the others down.
+ */
+export function loadLessons(root: string = defaultLessonsRoot, broken?: (problem: string) => void): Lesson[] {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(root, { withFileTypes: true });
@@ -160,7 +164,15 @@ export function loadLessons(root: string = defaultLessonsRoot): Lesson[] {
   }
   const lessons = entries
     .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
-    .map((e) => loadLesson(path.join(root, e.name)))
+    .flatMap((e) => {
+      if (!broken) return [loadLesson(path.join(root, e.name))];
+      try {
+        return [loadLesson(path.join(root, e.name))];
+      } catch (err) {
+        broken(err instanceof UserError ? err.message : String(err));
+        return [];
+      }
+    })
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
   for (let i = 1; i < lessons.length; i++) {
     if (lessons[i].order === lessons[i - 1].order) {

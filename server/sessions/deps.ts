@@ -9,7 +9,7 @@ export interface Lesson {
   container: unknown; allow: string[]; markdown: string; steps: Step[]; challenge?: Step;
 }
 export interface LessonsModule {
-  loadLessons(root?: string): Lesson[];
+  loadLessons(root?: string, broken?: (problem: string) => void): Lesson[];
   lessonContainerOptions(lesson: Lesson): Promise<CreateOptions>;
 }
 export interface VerifyModule {

@@ -6,12 +6,21 @@ import { fail, type Held, type LearnerSession } from './session.ts';
 
 export const CHECK_DEBOUNCE_MS = 500;
 
+const logged = new Set<string>();
+function logOnce(session: LearnerSession, problem: string): void {
+  if (logged.has(problem)) return;
+  if (logged.size > 1000) logged.clear();
+  logged.add(problem);
+  session.lab.log(`lesson skipped: ${problem}`);
+}
+
 function loadAll(session: LearnerSession): Lesson[] | Failure {
   const mod = session.lab.deps.lessons;
   if (!mod) return fail('lessons are not available on this server', session.lab.deps.missing.join('; '));
   try {
-    // Read on every request: an instructor who adds a lesson folder needs no restart.
-    return mod.loadLessons(session.lab.lessonsDir);
+    // Read on every request: an instructor who adds a lesson folder needs no restart. A broken lesson is logged
+    // (once per problem) and left out of the list; the others stay available.
+    return mod.loadLessons(session.lab.lessonsDir, (problem) => logOnce(session, problem));
   } catch (e) {
     if (e instanceof UserError) return fail(e.message, e.hint);
     throw e;
