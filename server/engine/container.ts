@@ -312,7 +312,8 @@ export class Container {
         this.pidfd = -1;
         let oomKilled = false;
         try {
-          oomKilled = (this.cgroup?.stats().memoryEvents.oomKill ?? 0) > 0 && (signal === 9 || code === 137);
+          // only a SIGKILL can be the OOM killer's: read the cgroup's counters just then
+          oomKilled = (signal === 9 || code === 137) && (this.cgroup?.stats().memoryEvents.oomKill ?? 0) > 0;
         } catch { /* cgroup already gone */ }
         const exit = { code: code >= 0 ? code : 128 + signal, signal, oomKilled };
         this.state.exit = exit;
