@@ -40,25 +40,16 @@ static int fs_set(int fsfd, const char *key, const char *value, struct gb_error 
    so a joined "lowerdir" of a few long layer paths fails. Short lists go in one call (every kernel with
    fsconfig); long ones one layer per "lowerdir+" call (Linux 6.8); older kernels get each layer as an
    O_PATH fd's /proc/self/fd/N, which overlayfs resolves to the directory when it parses the option. */
-static int set_lowerdir(int fsfd, char *lowerdir, int n_lower, struct gb_error *err) {
+/* The descriptors go to fds/nfds: the caller closes them only after FSCONFIG_CMD_CREATE, because with the legacy
+   context the paths are resolved then, not when the option is set. */
+static int set_lowerdir(int fsfd, char *lowerdir, int n_lower, int *fds, int *nfds, struct gb_error *err) {
+  *nfds = 0;
   if (strlen(lowerdir) < 256) return fs_set(fsfd, "lowerdir", lowerdir, err);
-  int first = 1;
-  for (char *s = lowerdir, *next; s; s = next, first = 0) {
-    next = strchr(s, ':');
-    if (next) *next++ = 0;
-    if (syscall(SYS_fsconfig, fsfd, FSCONFIG_SET_STRING, "lowerdir+", s, 0) == 0) continue;
-    int saved = errno;
-    if (!first || saved != EINVAL) {
-      gb_fail(err, "rootfs", "fsconfig(lowerdir+)", s, saved);
-      read_fs_log(fsfd, err->path, sizeof err->path);
-      return -1;
-    }
-    if (next) next[-1] = ':'; /* no lowerdir+ here: undo the split and use fds */
-    break;
-  }
-  if (!first) return 0;
+  /* fsconfig takes at most 256 bytes per string. "lowerdir+" (one layer per call) exists only where overlayfs has
+     its own fs_context (6.5+); before that the legacy context accepts any key and the mount fails later with a bare
+     EINVAL. So long lists always go as O_PATH descriptors, /proc/self/fd/N, which every version resolves. */
   char fdlist[256];
-  int fds[64], n = 0, rc = -1;
+  int n = 0, rc = -1;
   size_t len = 0;
   fdlist[0] = 0;
   for (char *s = lowerdir, *next; s && n < 64; s = next) {
@@ -74,7 +65,7 @@ static int set_lowerdir(int fsfd, char *lowerdir, int n_lower, struct gb_error *
   if (n != n_lower) { gb_fail(err, "rootfs", "fsconfig", "lowerdir (too many layers)", E2BIG); goto out; }
   rc = fs_set(fsfd, "lowerdir", fdlist, err);
 out:
-  for (int i = 0; i < n; i++) if (fds[i] >= 0) close(fds[i]);
+  *nfds = n;
   return rc;
 }
 
@@ -93,7 +84,7 @@ static int overlay_fd(const struct gb_spawn_plan *p, int userns_fd, struct gb_er
   for (int i = 0; i < p->n_lower; i++) cap += strlen(p->idmap ? p->staging : p->lower[i]) + 16;
   char *lowerdir = calloc(1, cap);
   if (!lowerdir) return gb_fail(err, "rootfs", "calloc", "", ENOMEM);
-  int attached = 0, fsfd = -1, mfd = -1;
+  int attached = 0, fsfd = -1, mfd = -1, lower_fds[64], n_lower_fds = 0;
   char path[4096];
 
   for (int i = 0; i < p->n_lower; i++) {
@@ -117,7 +108,7 @@ static int overlay_fd(const struct gb_spawn_plan *p, int userns_fd, struct gb_er
   }
   fsfd = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
   if (fsfd < 0) { gb_fail(err, "rootfs", "fsopen", "overlay", errno); goto out; }
-  if (set_lowerdir(fsfd, lowerdir, p->n_lower, err) < 0 || fs_set(fsfd, "upperdir", p->upper, err) < 0 ||
+  if (set_lowerdir(fsfd, lowerdir, p->n_lower, lower_fds, &n_lower_fds, err) < 0 || fs_set(fsfd, "upperdir", p->upper, err) < 0 ||
       fs_set(fsfd, "workdir", p->work, err) < 0)
     goto out;
   if (syscall(SYS_fsconfig, fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
@@ -134,6 +125,7 @@ out:
     snprintf(path, sizeof path, "%s/lower%d", p->staging, i);
     umount2(path, MNT_DETACH);
   }
+  for (int i = 0; i < n_lower_fds; i++) close(lower_fds[i]);
   if (fsfd >= 0) close(fsfd);
   free(lowerdir);
   return mfd;

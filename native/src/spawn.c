@@ -129,6 +129,10 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
   if (gb_setup_namespaces_early(p, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_rootfs(p, rootfs_fd, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_namespaces_late(p, &e) < 0) child_fail(sync_fd, &e);
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the identity step may drop: load it first,
+     as runc does (the profile must then allow what follows: capset, prctl, setres*id, execveat). With
+     no_new_privs it is loaded last, after the wait for start. */
+  if (!p->no_new_privs && load_seccomp(p, &e) < 0) child_fail(sync_fd, &e);
   if (gb_apply_identity(p, &e) < 0) child_fail(sync_fd, &e);
   if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
     gb_fail(&e, "no_new_privs", "prctl", "", errno);
@@ -150,7 +154,7 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
     n = recv_msg(sync_fd, &m, NULL);
     if (n != (ssize_t)sizeof m || m.type != GB_MSG_START) _exit(125);
   }
-  if (load_seccomp(p, &e) < 0) child_fail(sync_fd, &e);
+  if (p->no_new_privs && load_seccomp(p, &e) < 0) child_fail(sync_fd, &e);
   sigset_t none;
   sigemptyset(&none);
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(uint64_t));

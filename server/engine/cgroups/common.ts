@@ -1,4 +1,5 @@
 // common.ts - what both cgroup drivers share: file system magic checks, ids, cgroup file I/O, kill-and-wait loops.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
@@ -20,8 +21,18 @@ export function checkId(id: string): void {
 }
 
 /** The parent cgroup's path below each hierarchy's root: `glassbox`, or $GLASSBOX_CGROUP_PARENT (tests use a private one). */
+/**
+ * Reconcile removes cgroups it has no state for, so two state roots must never share a parent: the default root
+ * gets "glassbox", any other (GLASSBOX_ROOT: tests, a second instance) "glassbox-<hash of the root>".
+ */
+function defaultParent(): string {
+  const root = process.env.GLASSBOX_ROOT;
+  if (!root || path.resolve(root) === '/var/lib/glassbox') return 'glassbox';
+  return `glassbox-${crypto.createHash('sha256').update(path.resolve(root)).digest('hex').slice(0, 10)}`;
+}
+
 export function parentName(override?: string): string {
-  const parent = override ?? process.env.GLASSBOX_CGROUP_PARENT ?? 'glassbox';
+  const parent = override ?? process.env.GLASSBOX_CGROUP_PARENT ?? defaultParent();
   const segments = parent.split('/').filter((s) => s !== '');
   if (segments.length === 0 || !segments.every((s) => PARENT_SEGMENT.test(s))) {
     throw new UserError(`invalid cgroup parent ${JSON.stringify(parent)}`, 'GLASSBOX_CGROUP_PARENT is a relative path such as glassbox or system.slice/glassbox');
