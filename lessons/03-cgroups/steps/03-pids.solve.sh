@@ -1,0 +1,1 @@
+gbprobe forkbomb 500

@@ -1,0 +1,1 @@
+grep ' / / ' /proc/self/mountinfo | grep -o 'lowerdir=[^,]*' > /root/lowerdir

@@ -1,0 +1,1 @@
+rm /etc/os-release

@@ -1,0 +1,1 @@
+time sh -c 'printf x >> /usr/local/bin/gbprobe'
