@@ -123,6 +123,17 @@ void parse_args(struct plan *pl, int argc, char **argv) {
       once(&seen_cwd, opt);
       if (val[0] != '/') bad_arg("--cwd: not an absolute path: '%s'", val);
       pl->cwd = val;
+    } else if (!strcmp(opt, "--rlimit")) {
+      /* RESOURCE:SOFT:HARD, numbers as getrlimit(2) (inf = unlimited): the container's process.rlimits */
+      if (pl->n_rlimits == MAX_RLIMITS) bad_arg("--rlimit: more than %d", MAX_RLIMITS);
+      char *a = strchr(val, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+      if (!a || !b) bad_arg("--rlimit: expected RESOURCE:SOFT:HARD, got '%s'", val);
+      *a = 0; *b = 0;
+      pl->rlimits[pl->n_rlimits].resource = (int)parse_num(opt, val, 10, 2, 15);
+      pl->rlimits[pl->n_rlimits].soft = !strcmp(a + 1, "inf") ? UINT64_MAX : parse_num(opt, a + 1, 10, 20, UINT64_MAX - 1);
+      pl->rlimits[pl->n_rlimits].hard = !strcmp(b + 1, "inf") ? UINT64_MAX : parse_num(opt, b + 1, 10, 20, UINT64_MAX - 1);
+      if (pl->rlimits[pl->n_rlimits].soft > pl->rlimits[pl->n_rlimits].hard) bad_arg("--rlimit: soft above hard");
+      pl->n_rlimits++;
     } else if (!strcmp(opt, "--env")) {
       if (!strchr(val, '=') || val[0] == '=') bad_arg("--env: expected K=V, got '%s'", val);
       pl->envs[pl->n_env++] = val;

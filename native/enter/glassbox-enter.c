@@ -232,6 +232,12 @@ int main(int argc, char **argv) {
   int last_cap = pl.has_caps ? read_last_cap() : 0;
   build_env(&pl);
   if (pl.seccomp_path) read_seccomp(pl.seccomp_path, &prog);
+  /* The container's rlimits, set while we are still the host's root (raising a hard limit needs CAP_SYS_RESOURCE in
+     the initial user ns); the command inherits them across fork and exec, as the container's own processes do. */
+  for (int i = 0; i < pl.n_rlimits; i++) {
+    struct { uint64_t cur, max; } rl = { pl.rlimits[i].soft, pl.rlimits[i].hard };
+    if (syscall(SYS_prlimit64, 0, pl.rlimits[i].resource, &rl, NULL) < 0) fail("rlimits", "prlimit", "--rlimit");
+  }
 
   char procpath[32];
   snprintf(procpath, sizeof procpath, "/proc/%d", (int)pl.pid);

@@ -7,6 +7,7 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_CGROUPS 32
+#define MAX_RLIMITS 16
 enum { EFF, PERM, INH, BND, AMB };
 
 struct plan {
@@ -23,6 +24,8 @@ struct plan {
   const char *seccomp_path, *cwd;
   char **envs; /* K=V strings of --env, in order */
   int n_env;
+  struct { int resource; uint64_t soft, hard; } rlimits[MAX_RLIMITS];
+  int n_rlimits;
   char **cmd;
 };
 

@@ -11,7 +11,7 @@ import { UserError } from './errors.ts';
 import type { ResolvedImage } from './images/index.ts';
 import { shiftedLayerDir } from './images/index.ts';
 import { nativeOut, runRoot, stateRoot } from './paths.ts';
-import { buildPlan, namespaceSet } from './plan.ts';
+import { buildPlan, namespaceSet, RLIMITS } from './plan.ts';
 import { loadProfile, permissions, toOci, validateOciSeccomp, compile } from './seccomp/index.ts';
 import { containerDir, isAlive, processStartTime, readState, writeState, type ContainerState } from './state.ts';
 import { claimSlot, idMap, slotBase } from './userns.ts';
@@ -202,7 +202,10 @@ export class Container {
       dir, rootDir, upperDir: null, workDir: null, rwMount: null, lowerDirs: [], layers: [], idmap: false,
       uidBase: null, usernsSlot: null, cgroup: { version: 2, dirs: [], procsFiles: [] },
       seccomp: { profile: 'unconfined', file: null },
-      process: { args: p.args, env: p.env ?? [], cwd: p.cwd, uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids ?? [], terminal: !!p.terminal },
+      process: {
+        args: p.args, env: p.env ?? [], cwd: p.cwd, uid: p.user.uid, gid: p.user.gid, groups: p.user.additionalGids ?? [], terminal: !!p.terminal,
+        rlimits: (p.rlimits ?? []).map((r) => ({ resource: RLIMITS[r.type], soft: r.soft >= 2 ** 63 ? 'inf' : String(r.soft), hard: r.hard >= 2 ** 63 ? 'inf' : String(r.hard) })),
+      },
       caps: {
         effective: hexMask(p.capabilities?.effective), permitted: hexMask(p.capabilities?.permitted),
         inheritable: hexMask(p.capabilities?.inheritable), bounding: hexMask(p.capabilities?.bounding), ambient: hexMask(p.capabilities?.ambient),
@@ -404,6 +407,7 @@ export function enterArgs(s: ContainerState, args: string[], opts: { tty?: boole
   if (s.process.groups.length) out.push('--groups', s.process.groups.join(','));
   const c = s.caps;
   out.push('--caps', [c.effective, c.permitted, c.inheritable, c.bounding, c.ambient].join(':'));
+  for (const r of s.process.rlimits ?? []) out.push('--rlimit', `${r.resource}:${r.soft}:${r.hard}`);
   if (s.noNewPrivileges) out.push('--no-new-privs');
   if (s.seccomp.file) out.push('--seccomp', s.seccomp.file);
   out.push('--cwd', opts.cwd ?? s.process.cwd, '--clear-env');

@@ -27,7 +27,9 @@ export interface ContainerState {
   usernsSlot: number | null;
   cgroup: { version: 1 | 2; dirs: string[]; procsFiles: string[] };
   seccomp: { profile: string; file: string | null };
-  process: { args: string[]; env: string[]; cwd: string; uid: number; gid: number; groups: number[]; terminal: boolean };
+  process: { args: string[]; env: string[]; cwd: string; uid: number; gid: number; groups: number[]; terminal: boolean;
+    /** getrlimit(2) numbers; soft/hard as decimal strings or "inf" (exec sessions get them too) */
+    rlimits?: Array<{ resource: number; soft: string; hard: string }> };
   caps: { effective: string; permitted: string; inheritable: string; bounding: string; ambient: string };
   noNewPrivileges: boolean;
   namespaces: string[];
