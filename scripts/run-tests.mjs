@@ -59,7 +59,9 @@ if (e2eFiles.length) {
 
 // 3. the cgroup v2 driver for real, in a throw-away VM with a pure v2 hierarchy (this dev machine is hybrid)
 const v2vm = path.resolve(repo, '..', 'shared', 'tools', 'v2vm.sh');
-const v2files = ['server/engine/cgroups/driver.test.ts', 'server/engine/cgroups/probe.test.ts', 'server/engine/v2.test.ts'].filter((f) => fs.existsSync(f));
+// the cgroup drivers, the engine, the cgroup panel and every lesson's replay (facts must hold on v2 as on v1)
+const v2files = ['server/engine/cgroups/driver.test.ts', 'server/engine/cgroups/probe.test.ts', 'server/engine/v2.test.ts',
+  'server/watchers/cgroup.test.ts', 'server/checks/replay.test.ts'].filter((f) => fs.existsSync(f));
 if (process.env.GLASSBOX_SKIP_V2 === '1' || only.length) {
   console.log('\n=== cgroup v2 tests skipped (GLASSBOX_SKIP_V2=1 or a file list was given)');
 } else if (!fs.existsSync(v2vm)) {
