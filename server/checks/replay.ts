@@ -70,9 +70,8 @@ export async function checkLesson(dir: string, onReport: (r: StepReport) => void
     return reports;
   }
   report({ step: 'lint', ok: true, message: `${lesson.steps.length} steps${lesson.challenge ? ' and a challenge' : ''}` });
-  const container = await Container.create({ ...(await lessonContainerOptions(lesson)), stdio: [-1, -1, -1] });
+  const container = await Container.create({ ...(await lessonContainerOptions(lesson)), stdio: [-1, -1, -1], startNow: true });
   try {
-    await container.start();
     for (const step of [...lesson.steps, ...(lesson.challenge ? [lesson.challenge] : [])]) {
       const r = await replayStep(step, container);
       report(r);

@@ -68,14 +68,14 @@ export async function runCommand(argv: string[]): Promise<number> {
   const tty = !!process.stdin.isTTY;
   config.process.terminal = tty;
   const bridge = tty ? openPtyBridge() : null;
-  const container = await Container.create({ ...create, name: v.name, stdio: bridge ? [bridge.slave, bridge.slave, bridge.slave] : [0, 1, 2] });
+  const container = await Container.create({ ...create, name: v.name, stdio: bridge ? [bridge.slave, bridge.slave, bridge.slave] : [0, 1, 2], startNow: true });
   const forward = (sig: NodeJS.Signals) => () => { try { container.kill(sig); } catch { /* gone */ } };
   const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]).map((s) => [s, forward(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);
   let removed = false;
   try {
     try {
-      await container.start();
+      if (container.status === 'created') await container.start(); // the lab network is attached between the two
     } catch (e) {
       removed = true;
       await container.delete();

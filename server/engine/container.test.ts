@@ -156,4 +156,13 @@ test('delete() of a running container removes its processes, mounts, cgroup, dir
   assert.equal(Container.load(s.id), null);
 });
 
+test('startNow creates and starts in one step: the process is running when create resolves', { timeout: 60_000 }, async (t) => {
+  const { container, output } = await h.create(t, h.config(['/bin/sh', '-c', 'echo started; exit 7']), { startNow: true });
+  assert.equal(container.status, 'running');
+  await assert.rejects(container.start(), /is running, not created/);
+  const exit = await container.wait();
+  assert.equal(exit.code, 7);
+  assert.equal(output().stdout, 'started\n');
+});
+
 h.leakCheck();

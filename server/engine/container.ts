@@ -38,6 +38,9 @@ export interface CreateOptions {
   upperInodes?: number;
   net?: 'none' | 'lab';
   usernsSlot?: number;
+  /** Exec the container's init as soon as it is set up: create and start in one step, one round trip fewer than
+   *  create() then start(). Ignored with the lab network, which is attached between the two. */
+  startNow?: boolean;
 }
 
 export interface ExitInfo { code: number; signal: number; oomKilled: boolean }
@@ -185,6 +188,7 @@ export class Container {
   /** Clone and set up everything; the container waits before exec until start(). */
   static async create(options: CreateOptions): Promise<Container> {
     const opts = withAnnotations(options);
+    const startNow = !!opts.startNow && opts.net !== 'lab';
     const config = withPermissionCaps(opts.config, opts.allow ?? []);
     const id = crypto.randomBytes(6).toString('hex');
     const dir = containerDir(id);
@@ -281,7 +285,7 @@ export class Container {
         cgroupProcs: cgroup.version === 1 ? cgroup.procsFiles : [],
         cgroup: { version: cgroup.version, dirs: [...cgroup.dirs] },
         seccompBpf: bpf, initFd: sealedInit(), stdio: opts.stdio ?? [0, 1, 2],
-        allowHostBinds: !!opts.allowHostBinds, waitStart: true,
+        allowHostBinds: !!opts.allowHostBinds, waitStart: !startNow,
       });
       let result;
       try {
@@ -293,7 +297,7 @@ export class Container {
       }
       state.pid = result.pid;
       state.pidStartTime = processStartTime(result.pid) ?? 0;
-      state.status = 'created';
+      state.status = startNow ? 'running' : 'created';
       const c = new Container(state, cgroup);
       c.pidfd = result.pidfd;
       c.syncFd = result.syncFd;

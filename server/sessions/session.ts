@@ -76,14 +76,14 @@ export class LearnerSession {
     const fds = [fs.openSync('/dev/null', 'r'), fs.openSync('/dev/null', 'w'), fs.openSync('/dev/null', 'w')] as [number, number, number];
     let container: Container;
     try {
-      container = await this.lab.Container.create({ ...opts, stdio: fds, allowHostBinds: false });
+      container = await this.lab.Container.create({ ...opts, stdio: fds, allowHostBinds: false, startNow: true });
     } finally {
       for (const fd of fds) fs.closeSync(fd);
     }
     const held: Held = { container, kind, lessonId, terminals: new Set(), lastUsed: Date.now() };
     this.containers.set(container.id, held);
     try {
-      await container.start();
+      if (container.status === 'created') await container.start(); // created and started in one step unless on the lab network
     } catch (e) {
       this.containers.delete(container.id);
       await container.delete().catch(() => {});
