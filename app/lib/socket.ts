@@ -111,3 +111,7 @@ export function onStateChange(listener: () => void): () => void {
   stateListeners.add(listener);
   return () => { stateListeners.delete(listener); };
 }
+
+// Connect (and greet) as soon as this module runs in the browser, while React is still hydrating the page: the
+// first call then finds the socket ready instead of opening it.
+if (typeof window !== 'undefined') connect();

@@ -9,6 +9,7 @@ export interface Lesson {
   container: unknown; allow: string[]; markdown: string; steps: Step[]; challenge?: Step;
 }
 export interface LessonsModule {
+  defaultLessonsRoot: string;
   loadLessons(root?: string, broken?: (problem: string) => void): Lesson[];
   lessonContainerOptions(lesson: Lesson): Promise<CreateOptions>;
 }

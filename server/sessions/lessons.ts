@@ -1,10 +1,34 @@
 // lessons.ts - a learner's lessons: the list with progress, opening one (its container made or reused), and step checks.
 import type { Failure, LessonContent, LessonStep, LessonSummary, Result, StepStatus } from '../../app/lib/protocol.ts';
+import fs from 'node:fs';
+import path from 'node:path';
 import { UserError } from '../engine/errors.ts';
 import type { Lesson, Step } from './deps.ts';
 import { fail, type Held, type LearnerSession } from './session.ts';
 
 export const CHECK_DEBOUNCE_MS = 500;
+
+/** Parsed lessons per lessons module (tests inject their own), valid while the folder's signature is unchanged. */
+const caches = new WeakMap<object, { root: string; sig: string; lessons: Lesson[] }>();
+
+function signature(root: string): string {
+  const parts: string[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).sort();
+  } catch {
+    return 'unreadable';
+  }
+  for (const rel of entries) {
+    try {
+      const st = fs.statSync(path.join(root, rel));
+      parts.push(`${rel}:${st.size}:${st.mtimeMs}`);
+    } catch {
+      parts.push(`${rel}:gone`);
+    }
+  }
+  return parts.join('|');
+}
 
 const logged = new Set<string>();
 function logOnce(session: LearnerSession, problem: string): void {
@@ -18,9 +42,17 @@ function loadAll(session: LearnerSession): Lesson[] | Failure {
   const mod = session.lab.deps.lessons;
   if (!mod) return fail('lessons are not available on this server', session.lab.deps.missing.join('; '));
   try {
-    // Read on every request: an instructor who adds a lesson folder needs no restart. A broken lesson is logged
-    // (once per problem) and left out of the list; the others stay available.
-    return mod.loadLessons(session.lab.lessonsDir, (problem) => logOnce(session, problem));
+    // An instructor who adds or edits a lesson needs no restart: the folder's signature (every file's path, size and
+    // mtime: a few stats) is checked on each request, and the lessons are parsed again only when it changed
+    // (parsing all of them costs ~40 ms, in front of every lesson:open). A broken lesson is logged (once per
+    // problem) and left out of the list; the others stay available.
+    const root = session.lab.lessonsDir ?? mod.defaultLessonsRoot;
+    const sig = signature(root);
+    const hit = caches.get(mod);
+    if (hit && hit.root === root && hit.sig === sig) return hit.lessons;
+    const lessons = mod.loadLessons(root, (problem) => logOnce(session, problem));
+    caches.set(mod, { root, sig, lessons });
+    return lessons;
   } catch (e) {
     if (e instanceof UserError) return fail(e.message, e.hint);
     throw e;

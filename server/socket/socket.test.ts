@@ -19,7 +19,7 @@ const lesson: Lesson = {
   steps: [{ id: 'touch', title: 'Touch', markdown: 'touch /tmp/done', verify: '/bin/true', solve: '/bin/true' }],
 };
 const deps: LabDeps = {
-  lessons: { loadLessons: () => [lesson], lessonContainerOptions: async () => ({ config: h.config(['sleep', '1000000000']), image: h.image }) },
+  lessons: { defaultLessonsRoot: lessonDir, loadLessons: () => [lesson], lessonContainerOptions: async () => ({ config: h.config(['sleep', '1000000000']), image: h.image }) },
   verify: {
     runVerify: async (_step, container) => {
       const passed = fs.existsSync(path.join(container.rootfs, 'tmp', 'done'));
