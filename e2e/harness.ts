@@ -43,6 +43,8 @@ export async function startLab(name: string): Promise<Lab> {
       const { cgroupDriver } = await import('../server/engine/cgroups/index.ts');
       const { mountsUnder } = await import('../server/engine/cleanup.ts');
       const driver = cgroupDriver();
+      // a container's cgroup may outlive close() by a moment while its last processes die: wait (bounded), then judge
+      for (let i = 0; i < 100 && driver.list().length; i++) await new Promise((r) => setTimeout(r, 50));
       const left = [...mountsUnder(root), ...driver.list().map((id) => `cgroup ${id}`)];
       // the private parent too (empty by now): a test leaves no cgroup behind
       if (!left.length) await (driver as { removeParent?: () => Promise<void> }).removeParent?.();

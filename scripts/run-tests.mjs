@@ -90,7 +90,10 @@ if (mounts.length) leaks.push(`mounts:\n  ${mounts.join('\n  ')}`);
 try {
   const cg = execFileSync('find', ['/sys/fs/cgroup', '-maxdepth', '3', '-name', 'glassbox-test*'], { encoding: 'utf8' }).trim();
   const inner = cg ? execFileSync('find', [...cg.split('\n'), '-mindepth', '1', '-type', 'd'], { encoding: 'utf8' }).trim() : '';
-  if (inner) leaks.push(`cgroups:\n  ${inner.split('\n').join('\n  ')}`);
+  // a test's private parent (glassbox-test-<name>-<pid>) is a leak even when empty; the shared "glassbox-test" only if used
+  const privateParents = cg.split('\n').filter((d) => /\/glassbox-test-[^/]+$/.test(d));
+  const left = [...new Set([...privateParents, ...(inner ? inner.split('\n') : [])])];
+  if (left.length) leaks.push(`cgroups:\n  ${left.join('\n  ')}`);
 } catch { /* find reports unreadable dirs; ignore */ }
 const procs = execFileSync('ps', ['-eo', 'pid,comm'], { encoding: 'utf8' }).split('\n').filter((l) => /glassbox-init|glassbox:\[/.test(l));
 if (procs.length) leaks.push(`processes:\n  ${procs.join('\n  ')}`);
