@@ -1,5 +1,4 @@
 // find.ts - containers by id, unique id prefix or name, from the state directory (any process may own them).
-import path from 'node:path';
 import { UserError } from '../engine/errors.ts';
 import { isAlive, listStateDirs, readState, type ContainerState } from '../engine/state.ts';
 
@@ -24,4 +23,3 @@ export function liveStatus(s: ContainerState): string {
   return s.status;
 }
 
-export const shortDir = (s: ContainerState) => path.basename(s.dir);

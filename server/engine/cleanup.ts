@@ -1,13 +1,13 @@
 // cleanup.ts - removes every trace of a container from its state alone: used by delete, `glassbox rm` and reconcile.
 import fs from 'node:fs';
-import path from 'node:path';
 import native from '../../native/index.ts';
 import { cgroupDriver, type ContainerCgroup } from './cgroups/index.ts';
 import type { ContainerState } from './state.ts';
 import { isAlive } from './state.ts';
 import { releaseSlot } from './userns.ts';
 
-const MNT_DETACH = 2;
+/** umount2(2) MNT_DETACH */
+export const MNT_DETACH = 2;
 
 /** Mount points at or below dir, deepest first (from /proc/self/mountinfo, octal escapes decoded). */
 export function mountsUnder(dir: string): string[] {
@@ -67,4 +67,3 @@ export async function destroyContainer(state: ContainerState, cgroup?: Container
   if (problems.length) throw new Error(`container ${state.name}: ${problems.join('; ')}`);
 }
 
-export const stateFileOf = (dir: string) => path.join(dir, 'state.json');

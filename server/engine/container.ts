@@ -45,7 +45,6 @@ export interface CreateOptions {
 
 export interface ExitInfo { code: number; signal: number; oomKilled: boolean }
 
-const MNT_DETACH = 2;
 let initFd: number | undefined;
 /** glassbox-init, sealed in memory once per process (CVE-2019-5736). */
 function sealedInit(): number {
@@ -429,4 +428,3 @@ function mountTmpfs(dir: string, size: number, inodes: number): void {
   }
 }
 
-export { MNT_DETACH };

@@ -11,7 +11,7 @@ export const CLONE = {
   cgroup: 0x02000000, time: 0x00000080,
 } as const;
 
-const MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_RDONLY = 1, MS_BIND = 4096, MS_REC = 16384, MS_STRICTATIME = 1 << 24;
+const MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_RDONLY = 1, MS_BIND = 4096, MS_REC = 16384;
 
 /** getrlimit(2)'s resource numbers. */
 export const RLIMITS: Record<string, number> = {
@@ -183,4 +183,3 @@ export function buildPlan(config: OciConfig, ctx: PlanContext): SpawnPlan {
   };
 }
 
-export const MOUNT_FLAGS = { MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY, MS_BIND, MS_REC, MS_STRICTATIME };

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import native from '../../native/index.ts';
 import { cgroupDriver } from './cgroups/index.ts';
-import { destroyContainer, mountsUnder } from './cleanup.ts';
+import { destroyContainer, MNT_DETACH, mountsUnder } from './cleanup.ts';
 import { runRoot } from './paths.ts';
 import { isAlive, listStateDirs, readState } from './state.ts';
 import { listSlots, releaseSlot } from './userns.ts';
@@ -57,7 +57,7 @@ export async function reconcile(opts: { onProgress?: (msg: string) => void } = {
   for (const m of mountsUnder(runRoot)) {
     const id = path.relative(runRoot, m).split('/')[0];
     if (report.kept.includes(id)) continue;
-    try { native.umount(m, 2); report.removed.push(`mount:${m}`); } catch (e) { report.problems.push((e as Error).message); }
+    try { native.umount(m, MNT_DETACH); report.removed.push(`mount:${m}`); } catch (e) { report.problems.push((e as Error).message); }
   }
   for (const { slot, owner } of listSlots()) {
     if (!fs.existsSync(path.join(runRoot, owner))) releaseSlot(slot, owner);
@@ -74,10 +74,4 @@ function emptyState(id: string, dir: string) {
     caps: { effective: '', permitted: '', inheritable: '', bounding: '', ambient: '' }, noNewPrivileges: true, namespaces: [],
     hostname: null, net: 'none' as const, netAddress: null, exit: null,
   };
-}
-
-/** Is the state dir's owner alive? (for `glassbox ps`) */
-export function ownerAlive(dir: string): boolean {
-  const s = readState(dir);
-  return !!s && isAlive(s.ownerPid, s.ownerStartTime);
 }

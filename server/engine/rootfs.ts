@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import native, { toNativeError } from '../../native/index.ts';
 
-const O_RDONLY = 0, O_NOFOLLOW = 0o400000, O_NONBLOCK = 0o4000;
+const O_RDONLY = 0, O_NONBLOCK = 0o4000;
 
 /** The container's root as the host reaches it: through its init's /proc entry (the overlay is mounted only in its namespace). */
 export function rootOf(pid: number): string {
@@ -52,4 +52,3 @@ export function readdirInRoot(root: string, rel: string): fs.Dirent[] {
   }
 }
 
-export const OPEN_FLAGS = { O_RDONLY, O_NOFOLLOW, O_NONBLOCK };
