@@ -16,8 +16,15 @@ const lessonDirs = fs.readdirSync(defaultLessonsRoot, { withFileTypes: true })
 
 test('there are lessons to replay', () => assert.ok(lessonDirs.length >= 1));
 
+// Lessons named in GLASSBOX_REPLAY_SKIP are skipped (said so in the output): scripts/run-tests.mjs skips 07-oci in the
+// emulated v2 VM, where its node-based checker fails intermittently; it has no cgroup-version-dependent step and
+// replays on the host in every run.
+const skip = new Set((process.env.GLASSBOX_REPLAY_SKIP ?? '').split(',').filter(Boolean));
+
 for (const dir of lessonDirs) {
-  test(`lesson ${path.basename(dir)}: lint, then every step replays`, { timeout: 300_000 }, async () => {
+  const name = path.basename(dir);
+  const options = skip.has(name) ? { skip: `GLASSBOX_REPLAY_SKIP names ${name}` } : { timeout: 300_000 };
+  test(`lesson ${name}: lint, then every step replays`, options, async () => {
     const reports = await checkLesson(dir);
     const bad = reports.filter((r) => !r.ok);
     assert.deepEqual(bad, [], bad.map((r) => `${r.step}: ${r.message}`).join('\n'));
