@@ -19,10 +19,10 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
         <header className="site-header">
-          <Link href="/" className="brand"><span className="brand-mark" aria-hidden="true">▣</span> Glassbox</Link>
+          <Link href="/" prefetch={false} className="brand"><span className="brand-mark" aria-hidden="true">▣</span> Glassbox</Link>
           <nav aria-label="Main">
-            <Link href="/">Lessons</Link>
-            <Link href="/playground/">Playground</Link>
+            <Link href="/" prefetch={false}>Lessons</Link>
+            <Link href="/playground/" prefetch={false}>Playground</Link>
           </nav>
           <ConnectionBadge />
         </header>

@@ -15,6 +15,8 @@ test(`lesson ${LESSON}, completed through the browser by its Run buttons`, { tim
   try {
     await page.goto(new URL(`/lesson/?id=${LESSON}`, lab.url).href);
     await terminalScreenMatches(page, /#\s*$/m, 30_000);
+    // the lesson text is drawn after the terminal's first screen
+    await page.locator('[data-step]').first().waitFor({ timeout: 15_000 });
     const steps = await page.locator('[data-step]').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')!));
     assert.ok(steps.length >= 2, `the lesson shows its steps (${steps})`);
     for (const id of steps) {

@@ -95,7 +95,22 @@ export function resolveStatic(root: string, urlPath: string): { file: string } |
   return null;
 }
 
-function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticDir: string, policy: HostPolicy): void {
+/**
+ * A lesson page is being loaded: its container and shell are started now (Sessions.prewarm), so the page's socket
+ * finds them ready. Only for a top-level navigation the learner made on this site or typed (Fetch Metadata): a
+ * cross-site link, an <img> or a script's fetch does not start containers.
+ */
+function prewarm(req: http.IncomingMessage, sessions: Sessions, learnerId: string, query: string): void {
+  const h = req.headers;
+  if (req.method !== 'GET' || h['sec-fetch-mode'] !== 'navigate' || h['sec-fetch-dest'] !== 'document') return;
+  if (h['sec-fetch-site'] !== 'none' && h['sec-fetch-site'] !== 'same-origin') return;
+  const lessonId = new URLSearchParams(query).get('id') ?? '';
+  if (LESSON_ID.test(lessonId)) sessions.prewarm(learnerId, lessonId);
+}
+
+const LESSON_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticDir: string, policy: HostPolicy, sessions: Sessions): void {
   const host = req.headers.host ?? '';
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -115,9 +130,12 @@ function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticD
   const query = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?')) : '';
   const html = (status: number, body: string, hashes: string[] = []) => {
     // The learner id is set with the first page: a socket without it is refused.
-    if (!isLearnerId(learnerIdFrom(req))) res.setHeader('Set-Cookie', learnerCookie(newLearnerId(), isHttps(req)));
+    let learnerId = learnerIdFrom(req);
+    if (!isLearnerId(learnerId)) res.setHeader('Set-Cookie', learnerCookie((learnerId = newLearnerId()), isHttps(req)));
     res.writeHead(status, { 'Content-Type': TYPES['.html'], 'Cache-Control': 'no-cache', 'Content-Security-Policy': csp(host, hashes) });
     res.end(req.method === 'HEAD' ? undefined : body);
+    // after the page is on its way: the container and shell are made while the browser loads the scripts
+    if (status === 200 && urlPath === '/lesson/') prewarm(req, sessions, learnerId!, query);
   };
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
     if (path.posix.extname(urlPath) && urlPath !== '/index.html') { res.writeHead(404, { 'Content-Type': TYPES['.txt'] }).end('not found\n'); return; }
@@ -149,7 +167,28 @@ function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticD
     'Cache-Control': urlPath.startsWith('/_next/static/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
   if (req.method === 'HEAD') { res.end(); return; }
+  const cached = immutable(urlPath, found.file, st);
+  if (cached) { res.end(cached); return; }
   fs.createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+}
+
+/** Next's hashed bundles, kept in memory once read: a page's dozen scripts go out in one write each, even while the
+ *  event loop is busy starting that page's container. Bounded; a file that changed size or time is read again. */
+const bundles = new Map<string, { size: number; mtimeMs: number; data: Buffer }>();
+let bundleBytes = 0;
+const BUNDLE_CACHE_BYTES = 64 * 1024 * 1024;
+function immutable(urlPath: string, file: string, st: fs.Stats): Buffer | null {
+  if (!urlPath.startsWith('/_next/static/') || st.size > 4 * 1024 * 1024) return null;
+  const hit = bundles.get(file);
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return hit.data;
+  let data: Buffer;
+  try { data = fs.readFileSync(file); } catch { return null; }
+  if (data.length !== st.size) return null;
+  if (hit) bundleBytes -= hit.size;
+  if (bundleBytes + data.length > BUNDLE_CACHE_BYTES) { bundles.clear(); bundleBytes = 0; }
+  bundles.set(file, { size: st.size, mtimeMs: st.mtimeMs, data });
+  bundleBytes += data.length;
+  return data;
 }
 
 export async function startServer(opts: ServerOptions = {}): Promise<RunningServer> {
@@ -159,7 +198,7 @@ export async function startServer(opts: ServerOptions = {}): Promise<RunningServ
   const sessions = await Sessions.create({ ...opts, lessonsDir: opts.lessonsDir });
   const server = http.createServer((req, res) => {
     try {
-      handleHttp(req, res, staticDir, policy);
+      handleHttp(req, res, staticDir, policy, sessions);
     } catch (e) {
       sessions.lab.log(`http ${req.method} ${req.url?.slice(0, 200)}: ${(e as Error).message}`);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -1,72 +1,80 @@
 // LessonView.tsx - a lesson: its prose and steps on the left, the learner's container (terminal + panels) on the right.
 'use client';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import Link from 'next/link';
 import type { Failure, LessonContent } from '../lib/protocol.ts';
 import { call, onReady } from '../lib/socket.ts';
+import { LESSON_ID, openLessonWithShell, takeEarlyLesson, type LessonOpened, type OpenedShell } from '../lib/earlyLesson.ts';
 import { ErrorNote } from './ErrorNote.tsx';
-import { ErrorBoundary } from './ErrorBoundary.tsx';
-import { Markdown } from './Markdown.tsx';
-import { Steps } from './Steps.tsx';
 import { Workbench } from './Workbench.tsx';
 import type { TerminalHandle } from './Terminal.tsx';
 
-const LESSON_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+// The markdown renderer is the page's largest part and not what the learner waits for first: its own chunk.
+const LessonText = lazy(() => import('./LessonText.tsx'));
+/** The text is drawn when the terminal has shown its prompt, or after this long at the latest. */
+const TEXT_AFTER_MS = 1_500;
 
-/** The page already shows the title as its heading: drop a leading "# <title>" line that repeats it. */
-function withoutTitle(markdown: string, title: string): string {
-  const m = /^\s*#\s+(.+)\n/.exec(markdown);
-  return m && m[1].trim() === title.trim() ? markdown.slice(m[0].length) : markdown;
-}
+interface Opened { lesson: LessonContent; containerId: string; shell?: OpenedShell }
 
 export function LessonView() {
   const lessonId = useSearchParams().get('id') ?? '';
-  const [lesson, setLesson] = useState<LessonContent | null>(null);
-  const [containerId, setContainerId] = useState<string | null>(null);
+  const [opened, setOpened] = useState<Opened | null>(null);
   const [error, setError] = useState<Failure | null>(null);
+  const [showText, setShowText] = useState(false);
   const terminal = useRef<TerminalHandle | null>(null);
 
   useEffect(() => {
-    setLesson(null); setContainerId(null); setError(null);
+    setOpened(null); setError(null); setShowText(false);
     if (!LESSON_ID.test(lessonId)) {
       setError({ ok: false, message: lessonId ? `"${lessonId}" is not a lesson name` : 'no lesson was chosen', hint: 'pick one from the list of lessons' });
       return;
     }
-    // Re-opened after a reconnect too: the server hands back the same container (or a new one after the grace period).
+    // The first open also brings the shell (sent by earlyLesson.ts before React ran, or now). After a reconnect the
+    // lesson is opened again (the same container, or a new one after the grace period); its Terminal re-attaches itself.
+    let first = true;
     return onReady(() => {
-      void call('lesson:open', { lessonId }, 30_000).then((reply) => {
+      const request = first ? (takeEarlyLesson(lessonId) ?? openLessonWithShell(lessonId)) : call('lesson:open', { lessonId }, 30_000);
+      first = false;
+      void request.then((reply) => {
         if (!reply.ok) { setError(reply); return; }
         setError(null);
-        setLesson(reply.lesson);
-        setContainerId(reply.containerId);
+        const shell = (reply as LessonOpened).shell;
+        setOpened((prev) => (prev && prev.containerId === reply.containerId ? { ...prev, lesson: reply.lesson } : { lesson: reply.lesson, containerId: reply.containerId, shell }));
       });
     });
   }, [lessonId]);
 
-  useEffect(() => { if (lesson) document.title = `${lesson.title} — Glassbox`; }, [lesson]);
+  useEffect(() => {
+    if (!opened) return;
+    const timer = setTimeout(() => setShowText(true), TEXT_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [opened]);
+  useEffect(() => { if (opened) document.title = `${opened.lesson.title} — Glassbox`; }, [opened]);
   const run = useCallback((command: string) => terminal.current?.type(command), []);
+  const settled = useCallback(() => setShowText(true), []);
 
   if (error) {
     return (
       <div className="page narrow">
         <ErrorNote title="The lesson could not be opened" error={error} />
-        <p><Link href="/">Back to the lessons</Link></p>
+        <p><Link href="/" prefetch={false}>Back to the lessons</Link></p>
       </div>
     );
   }
-  if (!lesson) return <p className="waiting page" aria-busy="true">Starting your container…</p>;
+  // The layout and the terminal come first, before the lesson's reply: xterm gets ready while the container is made.
+  const waiting = <p className="waiting" aria-busy="true">{opened ? 'Loading the lesson text…' : 'Starting your container…'}</p>;
   return (
     <div className="lesson-layout">
       <article className="lesson-text-column" aria-labelledby="lesson-title">
-        <p className="crumbs"><Link href="/">Lessons</Link> ›</p>
-        <h1 id="lesson-title">{lesson.title}</h1>
-        <p className="summary">{lesson.summary}</p>
-        <ErrorBoundary label="The lesson text"><Markdown source={withoutTitle(lesson.markdown, lesson.title)} onRun={run} /></ErrorBoundary>
-        <Steps lessonId={lesson.id} steps={lesson.steps} challenge={lesson.challenge} onRun={run} />
+        <p className="crumbs"><Link href="/" prefetch={false}>Lessons</Link> ›</p>
+        <h1 id="lesson-title">{opened?.lesson.title ?? 'Opening the lesson…'}</h1>
+        {opened && <p className="summary">{opened.lesson.summary}</p>}
+        {opened && showText ? <Suspense fallback={waiting}><LessonText lesson={opened.lesson} onRun={run} /></Suspense> : waiting}
       </article>
       <section className="lesson-lab-column" aria-label="Your container">
-        {containerId ? <Workbench containerId={containerId} terminalRef={terminal} /> : null}
+        <Workbench containerId={opened?.containerId ?? null} terminalRef={terminal}
+          initialShell={opened?.shell} onSettled={settled} />
       </section>
     </div>
   );

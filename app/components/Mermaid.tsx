@@ -2,6 +2,11 @@
 'use client';
 import { useEffect, useId, useState } from 'react';
 
+const idle = () => new Promise<void>((resolve) => {
+  if ('requestIdleCallback' in window) window.requestIdleCallback(() => resolve(), { timeout: 2_000 });
+  else setTimeout(resolve, 200);
+});
+
 let loaded: Promise<typeof import('mermaid').default> | null = null;
 function loadMermaid() {
   loaded ??= import('mermaid').then(({ default: mermaid }) => {
@@ -19,7 +24,9 @@ export function Mermaid({ code }: { code: string }) {
 
   useEffect(() => {
     let live = true;
-    loadMermaid()
+    // mermaid is large (its code takes a while to evaluate): drawn when the page is idle, after the terminal and text.
+    idle()
+      .then(loadMermaid)
       .then((mermaid) => mermaid.render(id, code))
       .then(({ svg }) => { if (live) setSvg(svg); })
       .catch((err: unknown) => { if (live) setFailed(err instanceof Error ? err.message : String(err)); });

@@ -2,7 +2,7 @@
 'use client';
 import { useEffect, useMemo, useState } from 'react';
 import type { Failure } from '../lib/protocol.ts';
-import { LIMITS } from '../lib/protocol.ts';
+import { LIMITS } from '../lib/limits.ts';
 import { call } from '../lib/socket.ts';
 import {
   DEFAULT_CAPS, EXTRA_CAPS, NAMESPACES, parseJson, pretty, readForm, setHostname, setLimit, setSeccomp, starterText, toggleCap, toggleNamespace,

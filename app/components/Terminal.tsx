@@ -4,9 +4,11 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { Terminal as XTerm } from '@xterm/xterm';
 import type { SearchAddon } from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
-import { LIMITS, type Failure } from '../lib/protocol.ts';
+import { LIMITS } from '../lib/limits.ts';
+import type { Failure } from '../lib/protocol.ts';
 import { call, on, onReady, send } from '../lib/socket.ts';
 import { openHttpLink } from '../lib/links.ts';
+import { terminalKey, type Buffered, type OpenedShell } from '../lib/earlyLesson.ts';
 import { KeyBar, type KeyBarState } from './KeyBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
@@ -15,7 +17,11 @@ import { ErrorNote } from './ErrorNote.tsx';
  *  after: the prompt then appears as soon as the container answers. */
 let xtermLoad: ReturnType<typeof fetchXterm> | null = null;
 function fetchXterm() {
-  return Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit'), import('@xterm/addon-web-links'), import('@xterm/addon-search')]);
+  // Only what the first screen needs; links and search come after it (loadExtras).
+  return Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
+}
+function loadExtras() {
+  return Promise.all([import('@xterm/addon-web-links'), import('@xterm/addon-search')]);
 }
 function loadXterm() {
   return (xtermLoad ??= fetchXterm());
@@ -29,14 +35,18 @@ export interface TerminalHandle {
 }
 
 interface Props {
-  containerId: string;
+  /** null while the container is being made: xterm is set up meanwhile, and the shell opened when it comes. */
+  containerId: string | null;
   /** Several terminals per container: each slot keeps its own shell across reloads. */
   slot?: number;
   handleRef?: RefObject<TerminalHandle | null>;
+  /** A shell already opened for this slot (with the lesson, in the same round trip): used instead of terminal:open once. */
+  initialShell?: OpenedShell;
+  /** Called once, when the first screen is written or the terminal has failed: the page then loads what can wait. */
+  onSettled?: () => void;
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
-const storageKey = (containerId: string, slot: number) => `glassbox.terminal.${containerId}.${slot}`;
 
 function toBytes(data: unknown): Uint8Array | string {
   if (data instanceof Uint8Array) return data;
@@ -45,64 +55,47 @@ function toBytes(data: unknown): Uint8Array | string {
   return new Uint8Array(0);
 }
 
-export function Terminal({ containerId, slot = 0, handleRef }: Props) {
+export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSettled }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
   const terminalIdRef = useRef<string | null>(null);
+  /** What typing does: set by the shell effect (sends to the shell, or opens a new one after an exit). */
+  const inputRef = useRef<(data: string) => void>(() => {});
   const keyBar = useRef<KeyBarState>({ ctrl: false });
+  const [xterm, setXterm] = useState<XTerm | null>(null);
   const [ctrl, setCtrl] = useState(false);
   const [error, setError] = useState<Failure | null>(null);
   const [query, setQuery] = useState('');
   const [showSearch, setShowSearch] = useState(false);
   const searchInput = useRef<HTMLInputElement>(null);
+  const settledRef = useRef(onSettled);
+  settledRef.current = onSettled;
+  // The shell opened with the lesson is used once; a reconnect re-attaches by the stored id instead.
+  const initialRef = useRef(initialShell);
+  initialRef.current = initialShell;
+  const usedShell = useRef<OpenedShell | undefined>(undefined);
+  // Settled once, when the first screen has been drawn (or the terminal failed): the page then loads what can wait.
+  const firstScreen = useRef<{ done: boolean; shown: Promise<void>; resolve: () => void } | null>(null);
+  if (!firstScreen.current) {
+    let resolve!: () => void;
+    const shown = new Promise<void>((r) => { resolve = r; });
+    firstScreen.current = { done: false, shown, resolve };
+  }
+  const settle = () => {
+    const f = firstScreen.current!;
+    if (f.done) return;
+    f.done = true;
+    f.resolve();
+    settledRef.current?.();
+  };
 
+  // 1. xterm itself: made as soon as the component mounts (its container may still be on its way).
   useEffect(() => {
     let disposed = false;
     const cleanups: Array<() => void> = [];
-    let exited = false;
-    let unacked = 0;
-
-    const input = (data: string) => {
-      const id = terminalIdRef.current;
-      if (exited) { exited = false; void open(true); return; }
-      if (!id) return;
-      for (let i = 0; i < data.length; i += LIMITS.inputBytes / 4) {
-        send('terminal:input', { terminalId: id, data: data.slice(i, i + LIMITS.inputBytes / 4) });
-      }
-    };
-
-    async function open(fresh = false): Promise<void> {
-      const term = termRef.current;
-      if (!term || disposed) return;
-      const key = storageKey(containerId, slot);
-      const stored = fresh ? null : sessionStorage.getItem(key);
-      const size = { cols: clamp(term.cols, LIMITS.cols.min, LIMITS.cols.max), rows: clamp(term.rows, LIMITS.rows.min, LIMITS.rows.max) };
-      let reply = await call('terminal:open', { containerId, ...(stored ? { terminalId: stored } : {}), ...size });
-      if (!reply.ok && stored) {
-        // The old shell is gone (grace period over, container replaced): start a new one.
-        sessionStorage.removeItem(key);
-        reply = await call('terminal:open', { containerId, ...size });
-      }
-      if (disposed) return;
-      if (!reply.ok) { setError(reply); return; }
-      setError(null);
-      unacked = 0;
-      const reattached = stored === reply.terminalId;
-      terminalIdRef.current = reply.terminalId;
-      sessionStorage.setItem(key, reply.terminalId);
-      if (reattached || fresh) term.reset();
-      else if (term.buffer.active.length > term.rows) term.write('\r\n\x1b[2m[a new shell]\x1b[0m\r\n');
-      // The replay is the screen as it is now; it comes before any live output.
-      if (reply.replay) term.write(reply.replay);
-      // The page may have been re-fitted while the open was in flight.
-      if (term.cols !== size.cols || term.rows !== size.rows) {
-        send('terminal:resize', { terminalId: reply.terminalId, cols: clamp(term.cols, LIMITS.cols.min, LIMITS.cols.max), rows: clamp(term.rows, LIMITS.rows.min, LIMITS.rows.max) });
-      }
-    }
-
     (async () => {
-      const [{ Terminal: XTermClass }, { FitAddon }, { WebLinksAddon }, { SearchAddon }] = await loadXterm();
+      const [{ Terminal: XTermClass }, { FitAddon }] = await loadXterm();
       if (disposed || !hostRef.current) return;
       const term = new XTermClass({
         cursorBlink: true,
@@ -115,26 +108,11 @@ export function Terminal({ containerId, slot = 0, handleRef }: Props) {
         linkHandler: { activate: (_event, uri) => openHttpLink(uri), allowNonHttpProtocols: false },
         theme: { background: '#0f1419', foreground: '#d8dee9', cursor: '#ffcc66', selectionBackground: '#3b4b63' },
       });
+      cleanups.push(() => term.dispose());
       termRef.current = term;
       const fit = new FitAddon();
-      const search = new SearchAddon();
-      searchRef.current = search;
       term.loadAddon(fit);
-      term.loadAddon(search);
-      term.loadAddon(new WebLinksAddon((_event, uri) => openHttpLink(uri)));
       term.open(hostRef.current);
-      // Under automation (navigator.webdriver) keep the DOM renderer, so end-to-end tests can read the screen's rows.
-      if (!navigator.webdriver) {
-        try {
-          const { WebglAddon } = await import('@xterm/addon-webgl');
-          const webgl = new WebglAddon();
-          webgl.onContextLoss(() => { webgl.dispose(); hostRef.current?.setAttribute('data-renderer', 'dom'); }); // back to the DOM renderer
-          term.loadAddon(webgl);
-          hostRef.current.setAttribute('data-renderer', 'webgl');
-        } catch {
-          // No WebGL2 (no GPU, blocked): xterm keeps its DOM renderer.
-        }
-      }
       try { fit.fit(); } catch { /* not laid out yet */ }
 
       // Ctrl+Shift+C copies the selection, Ctrl+Shift+V lets the browser paste; Ctrl+Shift+F searches.
@@ -152,7 +130,7 @@ export function Terminal({ containerId, slot = 0, handleRef }: Props) {
           keyBar.current.ctrl = false;
           setCtrl(false);
         }
-        input(data);
+        inputRef.current(data);
       }).dispose);
       cleanups.push(term.onResize(({ cols, rows }) => {
         const id = terminalIdRef.current;
@@ -167,45 +145,148 @@ export function Terminal({ containerId, slot = 0, handleRef }: Props) {
       observer.observe(hostRef.current);
       cleanups.push(() => { observer.disconnect(); cancelAnimationFrame(frame); });
 
-      cleanups.push(on('terminal:output', ({ terminalId, data }) => {
-        if (terminalId !== terminalIdRef.current) return;
-        const chunk = toBytes(data);
-        // Flow control: acknowledge what xterm has actually rendered, in steps no larger than the low watermark.
-        term.write(chunk, () => {
-          unacked += chunk.length;
-          if (unacked >= LIMITS.ackEvery && terminalIdRef.current === terminalId) {
-            send('terminal:ack', { terminalId, chars: unacked });
-            unacked = 0;
-          }
-        });
-      }));
-      cleanups.push(on('terminal:exit', ({ terminalId, code }) => {
-        if (terminalId !== terminalIdRef.current) return;
-        exited = true;
-        terminalIdRef.current = null;
-        sessionStorage.removeItem(storageKey(containerId, slot));
-        term.write(`\r\n\x1b[2m[the shell exited with code ${code}; press any key for a new one]\x1b[0m\r\n`);
-      }));
-      // First open now, and again after every reconnect (the stored id re-attaches the same shell).
-      cleanups.push(onReady(() => { void open(); }));
+      // What the first screen does not need comes after it: links, search, and (outside automation) the WebGL renderer.
+      void firstScreen.current!.shown.then(async () => {
+        const [{ WebLinksAddon }, { SearchAddon }] = await loadExtras();
+        if (disposed) return;
+        const search = new SearchAddon();
+        searchRef.current = search;
+        term.loadAddon(search);
+        term.loadAddon(new WebLinksAddon((_event, uri) => openHttpLink(uri)));
+        // Under automation (navigator.webdriver) keep the DOM renderer, so end-to-end tests can read the screen's rows.
+        if (navigator.webdriver || !hostRef.current) return;
+        try {
+          const { WebglAddon } = await import('@xterm/addon-webgl');
+          if (disposed) return;
+          const webgl = new WebglAddon();
+          webgl.onContextLoss(() => { webgl.dispose(); hostRef.current?.setAttribute('data-renderer', 'dom'); }); // back to the DOM renderer
+          term.loadAddon(webgl);
+          hostRef.current?.setAttribute('data-renderer', 'webgl');
+        } catch {
+          // No WebGL2 (no GPU, blocked): xterm keeps its DOM renderer.
+        }
+      }).catch(() => { /* the terminal works without them */ });
 
       if (handleRef) {
         handleRef.current = {
-          type: (text) => { input(text); term.focus(); },
+          type: (text) => { inputRef.current(text); term.focus(); },
           focus: () => term.focus(),
         };
       }
-      cleanups.push(() => term.dispose());
-    })().catch((err: unknown) => setError({ ok: false, message: `the terminal could not start: ${String(err)}` }));
+      setXterm(term);
+    })().catch((err: unknown) => { setError({ ok: false, message: `the terminal could not start: ${String(err)}` }); settle(); });
 
     return () => {
       disposed = true;
       if (handleRef) handleRef.current = null;
       for (const cleanup of cleanups.reverse()) cleanup();
       termRef.current = null;
-      terminalIdRef.current = null;
+      setXterm(null);
     };
-  }, [containerId, slot, handleRef]);
+    // settle only reads refs
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [handleRef]);
+
+  // 2. The shell in the container: opened (or re-attached) once both xterm and the container are there, again after
+  //    every reconnect, and a new one after the shell exits and a key is pressed.
+  useEffect(() => {
+    if (!xterm || !containerId) return;
+    const term: XTerm = xterm;
+    let disposed = false;
+    let exited = false;
+    let unacked = 0;
+    const cleanups: Array<() => void> = [];
+
+    // Flow control: acknowledge what xterm has actually rendered, in steps no larger than the low watermark.
+    const write = (terminalId: string, data: unknown) => {
+      const chunk = toBytes(data);
+      term.write(chunk, () => {
+        unacked += chunk.length;
+        if (unacked >= LIMITS.ackEvery && terminalIdRef.current === terminalId) {
+          send('terminal:ack', { terminalId, chars: unacked });
+          unacked = 0;
+        }
+      });
+    };
+    const onExit = (code: number) => {
+      exited = true;
+      terminalIdRef.current = null;
+      sessionStorage.removeItem(terminalKey(containerId, slot));
+      term.write(`\r\n\x1b[2m[the shell exited with code ${code}; press any key for a new one]\x1b[0m\r\n`);
+    };
+    inputRef.current = (data: string) => {
+      const id = terminalIdRef.current;
+      if (exited) { exited = false; void open(true); return; }
+      if (!id) return;
+      for (let i = 0; i < data.length; i += LIMITS.inputBytes / 4) {
+        send('terminal:input', { terminalId: id, data: data.slice(i, i + LIMITS.inputBytes / 4) });
+      }
+    };
+
+    async function open(fresh = false): Promise<void> {
+      if (disposed) return;
+      const key = terminalKey(containerId!, slot);
+      const stored = fresh ? null : sessionStorage.getItem(key);
+      const size = { cols: clamp(term.cols, LIMITS.cols.min, LIMITS.cols.max), rows: clamp(term.rows, LIMITS.rows.min, LIMITS.rows.max) };
+      const initial = initialRef.current !== usedShell.current ? initialRef.current : undefined;
+      let reply;
+      let early: Buffered | null = null;
+      let asked = size;
+      if (initial && !fresh) {
+        // Opened with the lesson: no round trip. Its output so far is taken in this same tick, so none is lost or doubled.
+        usedShell.current = initial;
+        reply = initial.reply;
+        early = initial.take();
+        asked = initial.size;
+      } else {
+        reply = await call('terminal:open', { containerId: containerId!, ...(stored ? { terminalId: stored } : {}), ...size });
+        if (!reply.ok && stored) {
+          // The old shell is gone (grace period over, container replaced): start a new one.
+          sessionStorage.removeItem(key);
+          reply = await call('terminal:open', { containerId: containerId!, ...size });
+        }
+      }
+      if (disposed) return;
+      if (!reply.ok) { setError(reply); settle(); return; }
+      setError(null);
+      unacked = 0;
+      const reattached = stored === reply.terminalId;
+      terminalIdRef.current = reply.terminalId;
+      sessionStorage.setItem(key, reply.terminalId);
+      if (reattached || fresh) term.reset();
+      else if (term.buffer.active.length > term.rows) term.write('\r\n\x1b[2m[a new shell]\x1b[0m\r\n');
+      // The replay is the screen as it is now; it comes before any live output.
+      if (reply.replay) term.write(reply.replay);
+      for (const chunk of early?.chunks ?? []) write(reply.terminalId, chunk);
+      if (early?.exit != null) onExit(early.exit);
+      // Settled once xterm has drawn it (its next render after the write), not merely parsed it: what the page
+      // loads next (the lesson text, the panels) must not delay that frame.
+      term.write('', () => {
+        const drawn = term.onRender(() => { drawn.dispose(); clearTimeout(fallback); settle(); });
+        const fallback = setTimeout(() => { drawn.dispose(); settle(); }, 300);
+      });
+      // The page may have been re-fitted while the open was in flight (or the shell was opened at a guessed size).
+      if (term.cols !== asked.cols || term.rows !== asked.rows) {
+        send('terminal:resize', { terminalId: reply.terminalId, cols: clamp(term.cols, LIMITS.cols.min, LIMITS.cols.max), rows: clamp(term.rows, LIMITS.rows.min, LIMITS.rows.max) });
+      }
+    }
+
+    cleanups.push(on('terminal:output', ({ terminalId, data }) => {
+      if (terminalId === terminalIdRef.current) write(terminalId, data);
+    }));
+    cleanups.push(on('terminal:exit', ({ terminalId, code }) => {
+      if (terminalId === terminalIdRef.current) onExit(code);
+    }));
+    // First open now, and again after every reconnect (the stored id re-attaches the same shell).
+    cleanups.push(onReady(() => { void open(); }));
+    return () => {
+      disposed = true;
+      for (const cleanup of cleanups.reverse()) cleanup();
+      terminalIdRef.current = null;
+      inputRef.current = () => {};
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [xterm, containerId, slot]);
 
   const findNext = (backwards = false) => {
     const search = searchRef.current;

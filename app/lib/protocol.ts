@@ -1,30 +1,17 @@
 // protocol.ts - every socket.io event between the browser and the server, with its zod schema; no event name is written anywhere else.
-// Imported by the browser (app/) and by the server (server/socket/): zod only, no Node or DOM imports.
+// The server imports it whole; the browser imports only its types (values come from limits.ts): zod only, no Node or DOM imports.
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
+import { LIMITS, NS_TYPES, PANELS, PROTOCOL_VERSION, type NsType, type PanelName } from './limits.ts';
 
-/** Bounds on everything a browser may send (the server is root; learners are strangers). */
-export const LIMITS = {
-  inputBytes: 16 * 1024, // one terminal:input frame
-  cols: { min: 2, max: 500 },
-  rows: { min: 1, max: 200 },
-  terminalsPerContainer: 4,
-  configBytes: 64 * 1024, // a playground config.json
-  /** Flow control (VS Code's numbers): pause the pty above high, resume below low; ack every ackEvery chars. */
-  highWatermark: 100_000,
-  lowWatermark: 5_000,
-  ackEvery: 5_000,
-} as const;
+// The constants live in limits.ts (the browser's bundle takes them from there, without zod); re-exported for the server.
+export { LIMITS, NS_TYPES, PANELS, PROTOCOL_VERSION, type NsType, type PanelName };
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a short lower-case name');
 const containerId = z.string().regex(/^[a-f0-9]{12}$/, 'must be a container id');
 const terminalId = z.string().regex(/^t[a-f0-9]{12}$/, 'must be a terminal id');
-
-export const PANELS = ['ns', 'cgroup', 'overlay', 'process', 'security'] as const;
-export type PanelName = (typeof PANELS)[number];
-export const NS_TYPES = ['user', 'pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'time'] as const;
-export type NsType = (typeof NS_TYPES)[number];
+const cols = z.number().int().min(LIMITS.cols.min).max(LIMITS.cols.max);
+const rows = z.number().int().min(LIMITS.rows.min).max(LIMITS.rows.max);
 
 // ---- client → server: each is emitted with an ack callback receiving Result<...> ---------------------
 
@@ -32,23 +19,16 @@ export const clientEvents = {
   /** The first message on a socket; nothing else is accepted before it (ttyd's habit). */
   hello: z.strictObject({ version: z.literal(PROTOCOL_VERSION) }),
   'lessons:list': z.strictObject({}),
-  /** Opens a lesson: its content, the learner's progress, and the learner's container for it (made or reused). */
-  'lesson:open': z.strictObject({ lessonId: id }),
+  /** Opens a lesson: its content, the learner's progress, and the learner's container for it (made or reused).
+   *  With `terminal`, also its shell (re-attached by id, or the one the server started ahead, or a new one): the
+   *  page's first terminal comes back in the same round trip as the lesson. */
+  'lesson:open': z.strictObject({ lessonId: id, terminal: z.strictObject({ terminalId: terminalId.optional(), cols, rows }).optional() }),
   /** Runs the step's check now (also run automatically after each command, debounced). */
   'step:check': z.strictObject({ lessonId: id, stepId: id }),
   /** A new terminal in one of the learner's containers, or (with terminalId) re-attach to one after a reconnect. */
-  'terminal:open': z.strictObject({
-    containerId,
-    terminalId: terminalId.optional(),
-    cols: z.number().int().min(LIMITS.cols.min).max(LIMITS.cols.max),
-    rows: z.number().int().min(LIMITS.rows.min).max(LIMITS.rows.max),
-  }),
+  'terminal:open': z.strictObject({ containerId, terminalId: terminalId.optional(), cols, rows }),
   'terminal:input': z.strictObject({ terminalId, data: z.string().max(LIMITS.inputBytes) }),
-  'terminal:resize': z.strictObject({
-    terminalId,
-    cols: z.number().int().min(LIMITS.cols.min).max(LIMITS.cols.max),
-    rows: z.number().int().min(LIMITS.rows.min).max(LIMITS.rows.max),
-  }),
+  'terminal:resize': z.strictObject({ terminalId, cols, rows }),
   /** Characters the browser has rendered (xterm's write callback), for flow control. */
   'terminal:ack': z.strictObject({ terminalId, chars: z.number().int().min(0).max(10_000_000) }),
   'terminal:close': z.strictObject({ terminalId }),
@@ -86,12 +66,15 @@ export const lessonContent = z.object({
 });
 export type LessonContent = z.infer<typeof lessonContent>;
 
+/** A shell opened or re-attached: its id, and the screen as it is now (serialized), written before any live output. */
+export type TerminalOpened = Result<{ terminalId: string; replay: string }>;
+
 export interface Replies {
   hello: Result<{ learnerId: string; serverVersion: string }>;
   'lessons:list': Result<{ lessons: LessonSummary[] }>;
-  'lesson:open': Result<{ lesson: LessonContent; containerId: string }>;
+  'lesson:open': Result<{ lesson: LessonContent; containerId: string; /** when asked for */ terminal?: TerminalOpened }>;
   'step:check': Result<{ status: StepStatus; hint?: string }>;
-  'terminal:open': Result<{ terminalId: string; /** the screen as it is now (serialized), for a re-attach */ replay: string }>;
+  'terminal:open': TerminalOpened;
   'terminal:input': Result<object>;
   'terminal:resize': Result<object>;
   'terminal:ack': Result<object>;

@@ -1,7 +1,8 @@
 // socket.ts - the browser's one socket.io connection: hello first, typed call() with a timeout, and re-setup after a reconnect.
 'use client';
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientEventName, type ClientPayload, type Failure, type Replies, type ServerEvents } from './protocol.ts';
+import { PROTOCOL_VERSION } from './limits.ts';
+import type { ClientEventName, ClientPayload, Failure, Replies, ServerEvents } from './protocol.ts';
 
 export type ConnectionState = 'connecting' | 'ready' | 'offline' | 'refused';
 export type ServerEventName = keyof ServerEvents;
@@ -15,7 +16,9 @@ let state: ConnectionState = 'connecting';
 let stateDetail: Failure | null = null;
 /** Bumped after each successful hello: a new generation means terminals and watches must be set up again. */
 let generation = 0;
-let readyWaiters: Array<() => void> = [];
+/** hello has been sent on the current connection (its answer may still be on the way). */
+let greeted = false;
+let greetWaiters: Array<() => void> = [];
 const stateListeners = new Set<() => void>();
 const readyListeners = new Set<(generation: number) => void>();
 
@@ -31,40 +34,43 @@ function connect(): Socket {
   socket = io({ transports: ['websocket'], autoConnect: true, reconnectionDelayMax: 5_000 });
   socket.on('connect', () => {
     setState('connecting');
-    // ttyd's habit: the first message says who we are; the server accepts nothing before it.
+    // ttyd's habit: the first message says who we are; the server accepts nothing before it. It handles a socket's
+    // messages in order, so calls need not wait for the answer: they follow the greeting at once (one round trip less).
+    greeted = true;
+    const calls = greetWaiters;
+    greetWaiters = [];
+    queueMicrotask(() => { for (const go of calls) go(); });
     socket!.timeout(DEFAULT_TIMEOUT_MS).emit('hello', { version: PROTOCOL_VERSION }, (err: Error | null, reply?: Replies['hello']) => {
       if (err || !reply) return setState('offline', { ok: false, message: 'the server did not answer the greeting', hint: 'reload the page' });
       if (!reply.ok) return setState('refused', reply);
       generation += 1;
       setState('ready');
-      const waiters = readyWaiters;
-      readyWaiters = [];
-      for (const resolve of waiters) resolve();
       for (const listener of readyListeners) listener(generation);
     });
   });
-  socket.on('disconnect', () => setState('offline'));
+  socket.on('disconnect', () => { greeted = false; setState('offline'); });
   socket.on('connect_error', () => setState('offline', { ok: false, message: 'cannot reach the Glassbox server', hint: 'is `glassbox serve` still running? retrying…' }));
   return socket;
 }
 
-function whenReady(timeoutMs: number): Promise<boolean> {
+/** Resolves true once hello is on its way on a live connection (calls may follow it), false after timeoutMs. */
+function whenGreeted(timeoutMs: number): Promise<boolean> {
   connect();
-  if (state === 'ready') return Promise.resolve(true);
+  if (greeted && state !== 'refused') return Promise.resolve(true);
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      readyWaiters = readyWaiters.filter((w) => w !== done);
+      greetWaiters = greetWaiters.filter((w) => w !== done);
       resolve(false);
     }, timeoutMs);
-    const done = () => { clearTimeout(timer); resolve(true); };
-    readyWaiters.push(done);
+    const done = () => { clearTimeout(timer); resolve(state !== 'refused'); };
+    greetWaiters.push(done);
   });
 }
 
 /** Emits a client event and resolves with the server's Result; never rejects (a timeout is a Failure too). */
 export async function call<E extends Exclude<ClientEventName, 'hello'>>(event: E, payload: ClientPayload<E>, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Replies[E]> {
   const started = Date.now();
-  if (!(await whenReady(timeoutMs))) {
+  if (!(await whenGreeted(timeoutMs))) {
     return { ok: false, message: 'not connected to the Glassbox server', hint: stateDetail?.hint ?? 'check that the server runs, then reload' } as Replies[E];
   }
   const left = Math.max(1_000, timeoutMs - (Date.now() - started));

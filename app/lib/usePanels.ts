@@ -1,7 +1,8 @@
 // usePanels.ts - watch:start on one container and fold the panel:* pushes into React state (re-watches after a reconnect).
 'use client';
 import { useEffect, useState } from 'react';
-import { PANELS, type CgroupPanel, type Failure, type NsPanel, type OverlayEntry, type OverlayPanel, type ProcessPanel, type SecurityPanel, type SeccompDenial } from './protocol.ts';
+import { PANELS } from './limits.ts';
+import type { CgroupPanel, Failure, NsPanel, OverlayEntry, OverlayPanel, ProcessPanel, SecurityPanel, SeccompDenial } from './protocol.ts';
 import { call, on, onReady } from './socket.ts';
 
 /** Bounded histories: a panel left open for hours must not grow the page's memory. */

@@ -9,7 +9,8 @@ import { fail, type Held, type LearnerSession } from './session.ts';
 export const CHECK_DEBOUNCE_MS = 500;
 
 /** Parsed lessons per lessons module (tests inject their own), valid while the folder's signature is unchanged. */
-const caches = new WeakMap<object, { root: string; sig: string; lessons: Lesson[] }>();
+const caches = new WeakMap<object, { root: string; sig: string; lessons: Lesson[]; checked: number }>();
+const SIGNATURE_MS = 1_000;
 
 function signature(root: string): string {
   const parts: string[] = [];
@@ -43,15 +44,18 @@ function loadAll(session: LearnerSession): Lesson[] | Failure {
   if (!mod) return fail('lessons are not available on this server', session.lab.deps.missing.join('; '));
   try {
     // An instructor who adds or edits a lesson needs no restart: the folder's signature (every file's path, size and
-    // mtime: a few stats) is checked on each request, and the lessons are parsed again only when it changed
+    // mtime: a few stats) is checked (at most once a second), and the lessons are parsed again only when it changed
     // (parsing all of them costs ~40 ms, in front of every lesson:open). A broken lesson is logged (once per
     // problem) and left out of the list; the others stay available.
     const root = session.lab.lessonsDir ?? mod.defaultLessonsRoot;
-    const sig = signature(root);
     const hit = caches.get(mod);
-    if (hit && hit.root === root && hit.sig === sig) return hit.lessons;
+    const now = Date.now();
+    // The signature itself (a stat per file) is taken at most once a second: a page load asks several times.
+    if (hit && hit.root === root && now - hit.checked < SIGNATURE_MS) return hit.lessons;
+    const sig = signature(root);
+    if (hit && hit.root === root && hit.sig === sig) { hit.checked = now; return hit.lessons; }
     const lessons = mod.loadLessons(root, (problem) => logOnce(session, problem));
-    caches.set(mod, { root, sig, lessons });
+    caches.set(mod, { root, sig, lessons, checked: now });
     return lessons;
   } catch (e) {
     if (e instanceof UserError) return fail(e.message, e.hint);
@@ -90,24 +94,46 @@ function content(session: LearnerSession, lesson: Lesson): LessonContent {
   };
 }
 
-/** The lesson's content and the learner's container for it: reused while it runs, otherwise made (evicting the
- *  least recently used lesson container when the learner is at the quota). */
+/** The learner's container for a lesson: reused while it runs, otherwise made (evicting the least recently used
+ *  lesson container when the learner is at the quota). Call inside session.serial. */
+async function lessonContainer(session: LearnerSession, lesson: Lesson): Promise<Held> {
+  let held = [...session.containers.values()].find((h) => h.kind === 'lesson' && h.lessonId === lesson.id);
+  if (!held) {
+    if (session.containers.size >= session.lab.maxContainersPerLearner) {
+      const oldest = [...session.containers.values()].filter((h) => h.kind === 'lesson').sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (oldest) await session.removeContainer(oldest.container.id, `replaced by the container of lesson ${lesson.id}`);
+    }
+    const opts = await session.lab.deps.lessons!.lessonContainerOptions(lesson);
+    held = await session.createContainer({ ...opts, name: `${lesson.id}-${session.learnerId.slice(0, 8)}` }, 'lesson', lesson.id);
+  }
+  held.lastUsed = Date.now();
+  return held;
+}
+
+/** The lesson's content and the learner's container for it (made or reused). */
 export async function openLesson(session: LearnerSession, lessonId: string): Promise<Result<{ lesson: LessonContent; containerId: string }>> {
   const lesson = findLesson(session, lessonId);
   if ('ok' in lesson) return lesson;
-  const mod = session.lab.deps.lessons!;
   return session.serial(async () => {
-    let held = [...session.containers.values()].find((h) => h.kind === 'lesson' && h.lessonId === lessonId);
-    if (!held) {
-      if (session.containers.size >= session.lab.maxContainersPerLearner) {
-        const oldest = [...session.containers.values()].filter((h) => h.kind === 'lesson').sort((a, b) => a.lastUsed - b.lastUsed)[0];
-        if (oldest) await session.removeContainer(oldest.container.id, `replaced by the container of lesson ${lessonId}`);
-      }
-      const opts = await mod.lessonContainerOptions(lesson);
-      held = await session.createContainer({ ...opts, name: `${lessonId}-${session.learnerId.slice(0, 8)}` }, 'lesson', lessonId);
-    }
-    held.lastUsed = Date.now();
+    const held = await lessonContainer(session, lesson);
     return { ok: true as const, lesson: content(session, lesson), containerId: held.container.id };
+  });
+}
+
+/** The size a shell started ahead of its page gets; the page resizes it to its own when it attaches. */
+export const PREWARM_SIZE = { cols: 80, rows: 24 } as const;
+
+/**
+ * Ahead of the page: the lesson's container, and a shell in it when it has none yet, made while the browser is still
+ * loading the page's scripts, so that its lesson:open finds both ready (the shell's prompt waits in its screen mirror).
+ * Inside the same serial queue as openLesson, so a lesson:open that arrives meanwhile waits for it and makes no second.
+ */
+export async function prewarmLesson(session: LearnerSession, lessonId: string): Promise<void> {
+  const lesson = findLesson(session, lessonId);
+  if ('ok' in lesson) return;
+  await session.serial(async () => {
+    const held = await lessonContainer(session, lesson);
+    if (held.terminals.size === 0 && !session.disposed) session.startTerminal(held, PREWARM_SIZE.cols, PREWARM_SIZE.rows);
   });
 }
 

@@ -3,10 +3,14 @@ import path from 'node:path';
 import { Container } from '../engine/container.ts';
 import { stateRoot } from '../engine/paths.ts';
 import { loadDeps, type LabDeps, type ProgressStore } from './deps.ts';
-import { scheduleChecks } from './lessons.ts';
+import { prewarmLesson, scheduleChecks } from './lessons.ts';
 import { LearnerSession, type Client, type Lab } from './session.ts';
 
 export const DEFAULT_GRACE_MS = 5 * 60 * 1000;
+/** A session started ahead of its page (prewarm) that no socket claims in this time is ended. */
+export const PREWARM_CLAIM_MS = 30 * 1000;
+/** At most this many such unclaimed sessions at once: page loads without a socket cannot fill the server. */
+export const MAX_UNCLAIMED = 8;
 
 export interface SessionsOptions {
   /** How long a learner's containers and terminals outlive their last socket (default GLASSBOX_GRACE_MS or 5 min). */
@@ -14,6 +18,8 @@ export interface SessionsOptions {
   lessonsDir?: string;
   maxContainersPerLearner?: number;
   maxContainers?: number;
+  /** How long a prewarmed session waits for its page's socket (default PREWARM_CLAIM_MS, never more than graceMs). */
+  prewarmClaimMs?: number;
   /** Defaults to the real modules (loadDeps). */
   deps?: LabDeps;
   /** SQLite file for progress; default <stateRoot>/glassbox.db. */
@@ -29,12 +35,16 @@ function graceFromEnv(): number {
 export class Sessions {
   private readonly sessions = new Map<string, LearnerSession>();
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Learners whose session a page load started and no socket has claimed yet. */
+  private readonly unclaimed = new Set<string>();
   readonly graceMs: number;
+  private readonly claimMs: number;
   readonly lab: Lab;
   private closed = false;
 
   private constructor(opts: SessionsOptions, deps: LabDeps, store: ProgressStore | null) {
     this.graceMs = opts.graceMs ?? graceFromEnv();
+    this.claimMs = Math.min(this.graceMs, opts.prewarmClaimMs ?? PREWARM_CLAIM_MS);
     const log = opts.log ?? ((line: string) => process.stderr.write(`glassbox: ${line}\n`));
     this.lab = {
       deps, store, lessonsDir: opts.lessonsDir,
@@ -54,9 +64,7 @@ export class Sessions {
   get(learnerId: string): LearnerSession | undefined { return this.sessions.get(learnerId); }
   get size(): number { return this.sessions.size; }
 
-  /** A socket of this learner said hello: their session (made if new), with the grace timer stopped. */
-  connect(learnerId: string, client: Client): LearnerSession {
-    if (this.closed) throw new Error('the server is shutting down');
+  private session(learnerId: string): LearnerSession {
     let session = this.sessions.get(learnerId);
     if (!session) {
       session = new LearnerSession(learnerId, this.lab);
@@ -64,10 +72,39 @@ export class Sessions {
       this.sessions.set(learnerId, session);
       this.lab.store?.ensureLearner(learnerId);
     }
+    return session;
+  }
+
+  /** A socket of this learner said hello: their session (made if new), with the grace timer stopped. */
+  connect(learnerId: string, client: Client): LearnerSession {
+    if (this.closed) throw new Error('the server is shutting down');
+    const session = this.session(learnerId);
+    this.unclaimed.delete(learnerId);
     const timer = this.graceTimers.get(learnerId);
     if (timer) { clearTimeout(timer); this.graceTimers.delete(learnerId); }
     session.addClient(client);
     return session;
+  }
+
+  /**
+   * The browser asked for a lesson page: start its container and shell now, while the page's scripts load, so the
+   * socket's lesson:open finds them ready. Only for a same-site navigation (main.ts checks), at most MAX_UNCLAIMED
+   * new sessions waiting for their socket at once, each ended after claimMs unless a socket claims it.
+   */
+  prewarm(learnerId: string, lessonId: string): boolean {
+    if (this.closed || !this.lab.deps.lessons) return false;
+    const existing = this.sessions.get(learnerId);
+    if (!existing && this.unclaimed.size >= MAX_UNCLAIMED) return false;
+    const session = this.session(learnerId);
+    if (!existing) {
+      this.unclaimed.add(learnerId);
+      this.graceTimers.set(learnerId, setTimeout(() => {
+        this.graceTimers.delete(learnerId);
+        if (session.clients.size === 0) void this.end(learnerId);
+      }, this.claimMs));
+    }
+    void prewarmLesson(session, lessonId).catch((e) => this.lab.log(`prewarming lesson ${lessonId}: ${(e as Error).message}`));
+    return true;
   }
 
   /** A socket left; after the last one, the grace period starts, and at its end everything of the learner goes. */
@@ -88,6 +125,7 @@ export class Sessions {
     const session = this.sessions.get(learnerId);
     if (!session) return;
     this.sessions.delete(learnerId);
+    this.unclaimed.delete(learnerId);
     await session.dispose().catch((e) => this.lab.log(`ending session: ${(e as Error).message}`));
   }
 

@@ -17,6 +17,8 @@ export interface Held {
   lastUsed: number;
 }
 
+export interface TerminalEntry { terminal: Terminal; containerId: string; sinks: Map<string, TerminalSink> }
+
 /** What every session shares: the modules, the store, the server-wide container count. */
 export interface Lab {
   deps: LabDeps;
@@ -33,7 +35,7 @@ export const fail = (message: string, hint?: string): Failure => (hint ? { ok: f
 
 export class LearnerSession {
   readonly containers = new Map<string, Held>();
-  readonly terminals = new Map<string, { terminal: Terminal; containerId: string; sinks: Map<string, TerminalSink> }>();
+  readonly terminals = new Map<string, TerminalEntry>();
   readonly clients = new Map<string, Client>();
   private readonly watches = new Map<string, Map<string, PanelWatch>>(); // client id → container id → watch
   private queue: Promise<unknown> = Promise.resolve();
@@ -117,34 +119,46 @@ export class LearnerSession {
 
   // ---- terminals ------------------------------------------------------------------------------
 
+  /** A terminal of one of this learner's containers for this client: re-attached by id, else the one the server
+   *  started ahead of the page (prewarm) and no one has claimed yet, else a new shell. */
   async openTerminal(client: Client, containerId: string, terminalId: string | undefined, cols: number, rows: number, makeSink: (terminalId: string) => TerminalSink) {
     const held = this.owned(containerId);
     if ('ok' in held) return held;
     held.lastUsed = Date.now();
+    let entry: TerminalEntry | undefined;
     if (terminalId) {
-      const entry = this.terminals.get(terminalId);
+      entry = this.terminals.get(terminalId);
       if (!entry || entry.containerId !== containerId) return fail('that terminal has ended', 'open a new terminal');
-      // One viewer at a time: a re-attach (a new socket after a refresh) takes the stream over.
-      for (const [cid, old] of entry.sinks) { entry.terminal.detach(old); entry.sinks.delete(cid); }
-      entry.terminal.resize(cols, rows);
-      const sink = makeSink(terminalId);
-      const replay = await entry.terminal.attach(sink);
-      entry.sinks.set(client.id, sink);
-      return { ok: true as const, terminalId, replay };
+    } else {
+      entry = [...held.terminals].map((id) => this.terminals.get(id)).find((e) => e && !e.terminal.claimed);
     }
-    if (held.terminals.size >= LIMITS.terminalsPerContainer) {
-      return fail(`at most ${LIMITS.terminalsPerContainer} terminals per container`, 'close a terminal first');
+    if (!entry) {
+      if (held.terminals.size >= LIMITS.terminalsPerContainer) {
+        return fail(`at most ${LIMITS.terminalsPerContainer} terminals per container`, 'close a terminal first');
+      }
+      entry = this.startTerminal(held, cols, rows);
     }
+    // One viewer at a time: a re-attach (a new socket after a refresh) takes the stream over.
+    for (const [cid, old] of entry.sinks) { entry.terminal.detach(old); entry.sinks.delete(cid); }
+    entry.terminal.resize(cols, rows);
+    const id = entry.terminal.id;
+    const sink = makeSink(id);
+    const replay = await entry.terminal.attach(sink);
+    entry.sinks.set(client.id, sink);
+    return { ok: true as const, terminalId: id, replay };
+  }
+
+  /** A new shell in the container, detached: its output goes to the screen mirror until someone attaches. */
+  startTerminal(held: Held, cols: number, rows: number): TerminalEntry {
     const terminal = new Terminal(held.container, {
       cols, rows,
       onCommand: () => this.onCommand(held),
       onExit: () => { this.terminals.delete(terminal.id); held.terminals.delete(terminal.id); },
     });
-    const sink = makeSink(terminal.id);
-    this.terminals.set(terminal.id, { terminal, containerId, sinks: new Map([[client.id, sink]]) });
+    const entry: TerminalEntry = { terminal, containerId: held.container.id, sinks: new Map() };
+    this.terminals.set(terminal.id, entry);
     held.terminals.add(terminal.id);
-    const replay = await terminal.attach(sink);
-    return { ok: true as const, terminalId: terminal.id, replay };
+    return entry;
   }
 
   terminal(terminalId: string): Terminal | Failure {

@@ -22,7 +22,15 @@ const OK = { ok: true as const };
 export const handlers: Handlers = {
   'lessons:list': ({ session }) => listLessons(session),
 
-  'lesson:open': ({ session }, { lessonId }) => openLesson(session, lessonId),
+  'lesson:open': async ({ session, client, sink }, { lessonId, terminal }) => {
+    const opened = await openLesson(session, lessonId);
+    if (!opened.ok || !terminal) return opened;
+    const { terminalId, cols, rows } = terminal;
+    let shell = await session.openTerminal(client, opened.containerId, terminalId, cols, rows, sink);
+    // The page's stored shell is gone (the grace period ended, the container was replaced): the lesson's fresh one.
+    if (!shell.ok && terminalId) shell = await session.openTerminal(client, opened.containerId, undefined, cols, rows, sink);
+    return { ...opened, terminal: shell };
+  },
 
   'step:check': ({ session }, { lessonId, stepId }) => checkStep(session, lessonId, stepId),
 

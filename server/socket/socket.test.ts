@@ -189,6 +189,90 @@ test('end to end: lesson, terminal, output, step check, reconnect within the gra
   b.socket.close();
 });
 
+/** A page load as a browser makes it: a top-level navigation, typed or from this site (Fetch Metadata). fetch() sets
+ *  Sec-Fetch-* itself, so a raw request. */
+async function navigate(url: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie: string }> {
+  const { default: http } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', 'sec-fetch-site': 'none', ...headers } }, (r) => {
+      r.resume();
+      resolve({ status: r.statusCode ?? 0, cookie: String(r.headers['set-cookie'] ?? '') });
+    }).on('error', reject);
+  });
+}
+const learnerOf = (res: { cookie: string } | Response) =>
+  /glassbox_learner=([a-f0-9]{32})/.exec('cookie' in res && typeof res.cookie === 'string' ? res.cookie : (res as Response).headers.get('set-cookie') ?? '')![1];
+
+test('lesson:open with a terminal: the lesson, its container and a shell in one reply; a stored shell is re-attached', async () => {
+  const a = await learner();
+  const opened = await call(a.socket, 'lesson:open', { lessonId: 'test-lesson', terminal: { cols: 80, rows: 24 } });
+  assert.equal(opened.ok, true, JSON.stringify(opened));
+  assert.equal(opened.terminal.ok, true, JSON.stringify(opened.terminal));
+  const tid = opened.terminal.terminalId;
+  await call(a.socket, 'terminal:input', { terminalId: tid, data: 'echo "first=$$"\r' });
+  await until(() => /first=\d+/.test(a.text(tid)), 'the shell that came with the lesson answers');
+  // a reload: the page asks again with the id it kept, and gets the same shell and its screen
+  const again = await call(a.socket, 'lesson:open', { lessonId: 'test-lesson', terminal: { terminalId: tid, cols: 100, rows: 30 } });
+  assert.equal(again.terminal.terminalId, tid);
+  assert.match(again.terminal.replay, /first=\d+/);
+  // an id that is not (or no longer) the learner's: a shell of the lesson's own instead, never an error page
+  const stale = await call(a.socket, 'lesson:open', { lessonId: 'test-lesson', terminal: { terminalId: 't000000000000', cols: 80, rows: 24 } });
+  assert.equal(stale.terminal.ok, true, JSON.stringify(stale.terminal));
+  assert.notEqual(stale.terminal.terminalId, tid);
+  const bad = await call(a.socket, 'lesson:open', { lessonId: 'test-lesson', terminal: { cols: 100000, rows: 24 } });
+  assert.equal(bad.ok, false);
+  assert.match(bad.message, /terminal\.cols/);
+  a.socket.close();
+});
+
+test('prewarm: a lesson page load starts its container and shell; the socket then finds both, with the prompt on screen', async () => {
+  const res = await navigate(`${base}/lesson/?id=test-lesson`);
+  assert.equal(res.status, 200);
+  const id = learnerOf(res);
+  await until(() => {
+    const held = [...(server.sessions.get(id)?.containers.values() ?? [])];
+    return held.length === 1 && held[0].terminals.size === 1;
+  }, 'the container and the shell made before any socket');
+  const session = server.sessions.get(id)!;
+  const [held] = [...session.containers.values()];
+  const [preopened] = [...held.terminals];
+  // the shell runs detached; its prompt waits in the screen mirror
+  await new Promise((r) => setTimeout(r, 300));
+  const a = await learner(`glassbox_learner=${id}`);
+  const opened = await call(a.socket, 'lesson:open', { lessonId: 'test-lesson', terminal: { cols: 80, rows: 24 } });
+  assert.equal(opened.containerId, held.container.id, 'the same container');
+  assert.equal(opened.terminal.terminalId, preopened, 'the shell started ahead is handed over');
+  assert.match(opened.terminal.replay, /#/, 'its prompt is in the replay');
+  assert.equal(held.terminals.size, 1, 'no second shell');
+  await call(a.socket, 'terminal:input', { terminalId: preopened, data: 'echo p""re\r' });
+  await until(() => /\npre\r\n/.test(a.text(preopened)), 'the prewarmed shell answers');
+  a.socket.close();
+});
+
+test('prewarm: nothing for a cross-site navigation, a fetch, an unknown lesson; unclaimed sessions end and are bounded', async () => {
+  const quick = await startServer({ port: 0, staticDir, deps, graceMs: 60_000, prewarmClaimMs: 500 });
+  try {
+    const url = `http://127.0.0.1:${quick.port}`;
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-mode': 'cors' }, { 'sec-fetch-dest': 'image' }] as Record<string, string>[]) {
+      const res = await navigate(`${url}/lesson/?id=test-lesson`, headers);
+      assert.equal(quick.sessions.get(learnerOf(res)), undefined, JSON.stringify(headers));
+    }
+    assert.equal(quick.sessions.get(learnerOf(await fetch(`${url}/lesson/?id=test-lesson`))), undefined, 'a plain fetch');
+    assert.equal(quick.sessions.get(learnerOf(await navigate(`${url}/lesson/?id=..%2F..%2Fetc`))), undefined, 'a bad id');
+    // an unknown lesson: the session waits for its socket like any other, and makes no container
+    const unknown = learnerOf(await navigate(`${url}/lesson/?id=no-such-lesson`));
+    // the bound: at most 8 sessions wait for their socket at once
+    const ids = [unknown];
+    for (let i = 0; i < 10; i++) ids.push(learnerOf(await navigate(`${url}/lesson/?id=test-lesson`)));
+    assert.equal(ids.filter((id) => quick.sessions.get(id)).length, 8);
+    assert.equal(quick.sessions.get(unknown)?.containers.size, 0);
+    // unclaimed: ended after prewarmClaimMs, containers and all
+    await until(() => quick.sessions.size === 0, 'unclaimed sessions are ended', 30_000);
+  } finally {
+    await quick.close();
+  }
+});
+
 test('authorisation: learner B reaches neither A\'s container nor A\'s terminal', async () => {
   const a = await learner();
   const b = await learner();

@@ -48,6 +48,7 @@ export class Terminal {
   private readonly batcher: Batcher;
   private sink: TerminalSink | null = null;
   private disposed = false;
+  private claimedOnce = false;
 
   constructor(container: Container, private readonly opts: TerminalOptions) {
     this.containerId = container.id;
@@ -69,6 +70,8 @@ export class Terminal {
 
   get pid(): number { return this.pty.pid; }
   get attached(): boolean { return this.sink !== null; }
+  /** Someone has attached at least once (a shell started ahead of the page is not claimed until its page attaches). */
+  get claimed(): boolean { return this.claimedOnce; }
 
   private onData(chunk: Buffer): void {
     if (this.disposed) return;
@@ -105,6 +108,7 @@ export class Terminal {
       const replay = this.serializer.serialize({ scrollback: 0 });
       this.batcher.discard(); // already in the mirror, hence in the replay
       this.sink = sink;
+      this.claimedOnce = true;
       this.flow.reset();
       return replay;
     } finally {

@@ -1,6 +1,7 @@
 // NsPanel.tsx - every process of the container against the eight namespace types: inode, and whether the host shares it.
 'use client';
-import { NS_TYPES, type NsPanel as NsPanelData } from '../../lib/protocol.ts';
+import { NS_TYPES } from '../../lib/limits.ts';
+import type { NsPanel as NsPanelData } from '../../lib/protocol.ts';
 import { Waiting } from './Waiting.tsx';
 
 export function NsPanel({ data }: { data: NsPanelData | null }) {

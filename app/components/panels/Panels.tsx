@@ -21,8 +21,9 @@ function Panel({ id, title, source, wide, children }: { id: string; title: strin
   );
 }
 
-export function Panels({ containerId }: { containerId: string }) {
-  const s = usePanels(containerId);
+/** `live` false: the panels are drawn but not yet watched (the page holds them back until its terminal shows). */
+export function Panels({ containerId, live = true }: { containerId: string; live?: boolean }) {
+  const s = usePanels(live ? containerId : null);
   return (
     <div className="panels">
       {s.error && <ErrorNote error={s.error} title="Live views" />}
