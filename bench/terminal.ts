@@ -127,7 +127,8 @@ export async function runTerminalBench(args: string[]): Promise<void> {
     const baseline = server.memory();
 
     log(`prompt: ${opts.learners} fresh browser learners open lesson ${LESSON} (after one warm-up)`);
-    const prompt: PromptResult = await timePrompt(server.url, LESSON, opts.learners, log)
+    const quiet = () => until('the previous learner\'s container to be reaped', () => server.containers() === 0, 60_000);
+    const prompt: PromptResult = await timePrompt(server.url, LESSON, opts.learners, log, quiet)
       .catch((e) => ({ na: `n/a (${(e as Error).message.split('\n')[0].slice(0, 60)})` }));
 
     log(`panel: ${opts.touches} touches watched by the overlay panel`);

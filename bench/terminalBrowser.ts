@@ -49,10 +49,11 @@ function appBuilt(log: (msg: string) => void): boolean {
 
 /**
  * `learners` fresh browser contexts (each a new cookie, hence a new learner and a new container), after one warm-up
- * that is not counted (it pays for the first read of the bundles from disk). Each is timed from page.goto until the
+ * that is not counted (it pays for the first read of the bundles from disk), each after the previous learner's
+ * container is gone (a deletion under way would be timed too). Each is timed from page.goto until the
  * terminal's last non-empty row (xterm's DOM renderer, which the app keeps under automation) ends in "#" or "$".
  */
-export async function timePrompt(base: string, lessonId: string, learners: number, log: (msg: string) => void): Promise<PromptResult> {
+export async function timePrompt(base: string, lessonId: string, learners: number, log: (msg: string) => void, quiet: () => Promise<void>): Promise<PromptResult> {
   if (!fs.existsSync(CHROMIUM)) return { na: `n/a (${CHROMIUM} missing)` };
   if (!appBuilt(log)) return { na: 'n/a (app not built)' };
   const { chromium } = await import('playwright-core');
@@ -64,6 +65,8 @@ export async function timePrompt(base: string, lessonId: string, learners: numbe
   const stages = Object.fromEntries(STAGES.map((k) => [k, [] as number[]])) as Record<Stage, number[]>;
   try {
     for (let i = 0; i <= learners; i++) {
+      // Each page is timed on a quiet server: the previous learner's container is deleted first (its grace period ended).
+      await quiet();
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
