@@ -56,6 +56,10 @@ function sealedInit(): number {
   return initFd;
 }
 
+/** This server's own start time (the owner check of state.json), read once. */
+let ownStart: number | undefined;
+const ownStartTime = () => (ownStart ??= processStartTime(process.pid) ?? 0);
+
 const TMPFS_MAGIC = 0x01021994;
 let runRootReady = false;
 /** Once per process: runRoot exists and a container's root (a mapped uid) can walk down to its merged dir. */
@@ -106,8 +110,11 @@ function hexMask(names: string[] | undefined): string {
 
 /** glassbox-enter loads the same filter from a file: one per distinct filter, by content, written once. */
 const bpfFiles = new Map<string, string>();
+/** The digest of a cached filter (seccompFor shares one Buffer between containers): hashed once, not per create. */
+const bpfDigests = new WeakMap<Buffer, string>();
 function bpfFile(bpf: Buffer): string {
-  const sha = crypto.createHash('sha256').update(bpf).digest('hex');
+  let sha = bpfDigests.get(bpf);
+  if (!sha) bpfDigests.set(bpf, (sha = crypto.createHash('sha256').update(bpf).digest('hex')));
   let file = bpfFiles.get(sha);
   if (file && fs.existsSync(file)) return file;
   file = path.join(stateRoot, 'seccomp', `${sha}.bpf`);
@@ -200,7 +207,7 @@ export class Container {
     const p = config.process;
     const state: ContainerState = {
       id, name: opts.name ?? id, status: 'creating', pid: 0, pidStartTime: 0,
-      ownerPid: process.pid, ownerStartTime: processStartTime(process.pid) ?? 0,
+      ownerPid: process.pid, ownerStartTime: ownStartTime(),
       created: new Date().toISOString(), image: opts.image?.name ?? null, bundle: opts.bundle ?? null,
       dir, rootDir, upperDir: null, workDir: null, rwMount: null, lowerDirs: [], layers: [], idmap: false,
       uidBase: null, usernsSlot: null, cgroup: { version: 2, dirs: [], procsFiles: [] },
