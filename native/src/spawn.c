@@ -108,7 +108,12 @@ static int load_seccomp(const struct gb_spawn_plan *p, struct gb_error *e) {
   return 0;
 }
 
-static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, int sync_fd) {
+/* What the child starts with: the plan, its end of the sync socket, the v1 tasks files it joins itself through. */
+struct child_args { const struct gb_spawn_plan *plan; int sync_fd; int n_tasks; int tasks_fds[GB_MAX_CGROUP_TASKS]; };
+
+static __attribute__((noreturn)) void child_main(const struct child_args *a) {
+  const struct gb_spawn_plan *p = a->plan;
+  int sync_fd = a->sync_fd;
   struct gb_error e;
   struct gb_msg m;
   int rootfs_fd = -1;
@@ -121,11 +126,13 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
   prctl(PR_SET_NAME, "glassbox:[1:child]", 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 
-  /* Stage 1: wait until the parent has written our id maps, joined our cgroup and built our root. */
+  /* Stage 1: wait until the parent has written our id maps (and, without tasks files, joined our cgroup) and built
+     our root; then, before anything else, join our v1 cgroups ourselves (gb_open_cgroup_tasks says why). */
   ssize_t n = recv_msg(sync_fd, &m, &rootfs_fd);
   if (n != (ssize_t)sizeof m || m.type != GB_MSG_GO) _exit(125); /* the parent gave up: it reports */
 
   prctl(PR_SET_NAME, "glassbox:[2:setup]", 0, 0, 0);
+  if (gb_join_cgroup_self(p, a->tasks_fds, a->n_tasks, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_namespaces_early(p, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_rootfs(p, rootfs_fd, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_namespaces_late(p, &e) < 0) child_fail(sync_fd, &e);
@@ -217,11 +224,8 @@ static void trace(const char *what) {
    cannot return through the syscall() wrapper's frame on the parent's stack. */
 #define GB_CHILD_STACK (256 * 1024)
 
-struct child_args { const struct gb_spawn_plan *plan; int sync_fd; };
-
 static __attribute__((noreturn)) void child_entry(void *arg) {
-  struct child_args *a = arg;
-  child_main(a->plan, a->sync_fd);
+  child_main(arg);
 }
 
 #if defined(__x86_64__)
@@ -254,6 +258,10 @@ void gb_spawn_release(void *stack, size_t stack_size) {
   if (stack) munmap(stack, stack_size);
 }
 
+static void close_tasks(struct child_args *a) {
+  for (int i = 0; i < a->n_tasks; i++) close(a->tasks_fds[i]);
+}
+
 /* Block until the child is dead (a zombie, or already reaped by its exit watcher). */
 static void wait_dead(int pidfd) {
   siginfo_t si;
@@ -265,8 +273,14 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   trace(NULL);
   out->stack = NULL;
   out->stack_size = 0;
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return gb_fail(err, "spawn", "socketpair", "", errno);
+  struct child_args local = { .plan = p, .n_tasks = 0 };
+  if (p->n_cgroup_procs && (local.n_tasks = gb_open_cgroup_tasks(p, local.tasks_fds, GB_MAX_CGROUP_TASKS, err)) < 0) return -1;
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+    int saved = errno;
+    close_tasks(&local);
+    return gb_fail(err, "spawn", "socketpair", "", saved);
+  }
+  local.sync_fd = sv[1];
 
   int pidfd = -1;
   struct clone_args args;
@@ -287,12 +301,12 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
       int saved = errno;
       close(sv[0]);
       close(sv[1]);
+      close_tasks(&local);
       return gb_fail(err, "clone", "mmap", "child stack", saved);
     }
     mprotect(stack, 4096, PROT_NONE); /* guard page */
     struct child_args *ca = (struct child_args *)((char *)stack + 4096);
-    ca->plan = p;
-    ca->sync_fd = sv[1];
+    *ca = local;
     args.flags |= CLONE_VM;
     args.stack = (uint64_t)(uintptr_t)stack;
     args.stack_size = GB_CHILD_STACK;
@@ -304,9 +318,11 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
     pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid == 0) {
       close(sv[0]);
-      child_main(p, sv[1]);
+      child_main(&local);
     }
   }
+  /* the child has its own copy of the descriptor table (no CLONE_FILES) */
+  close_tasks(&local);
   if (pid < 0) {
     int saved = errno;
     close(sv[0]);
@@ -322,7 +338,7 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   int rootfs_fd = -1;
   if (gb_write_id_maps(p, (pid_t)pid, err) < 0) goto fail;
   trace("id-maps");
-  if (gb_join_cgroup_v1(p, (pid_t)pid, err) < 0) goto fail;
+  if (!local.n_tasks && gb_join_cgroup_v1(p, (pid_t)pid, err) < 0) goto fail;
   trace("cgroup-v1");
   if ((rootfs_fd = gb_rootfs_fd(p, (pid_t)pid, err)) < 0) goto fail;
   trace("parent-steps");
