@@ -1,4 +1,4 @@
-/* namespaces.c - id maps and cgroup joins (parent side); cgroup, time, uts and net set-up (child side). */
+/* namespaces.c - id maps (parent side); cgroup joins, cgroup, time, uts and net set-up (child side). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <net/if.h>
@@ -38,53 +38,35 @@ int gb_write_id_maps(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *
   return 0;
 }
 
-/* Parent, before the clone: cgroup v1 has no CLONE_INTO_CGROUP. Writing another process's pid to cgroup.procs
-   takes the global cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period when it was idle
-   (measured here: up to 16 ms), but a thread that moves itself ("0" into the tasks file) needs no such lock
-   (kernel/cgroup/cgroup.c, cgroup_procs_write_start). So the parent opens each hierarchy's tasks file, the child
-   inherits the descriptors and, as its first step after GO, moves itself: it has a single thread, so that moves
-   the whole process, before it runs anything else. Returns how many were opened, or 0: the parent writes the pid
-   (gb_join_cgroup_v1), when there is no tasks file beside a cgroup.procs or there are too many hierarchies. */
-int gb_open_cgroup_tasks(const struct gb_spawn_plan *p, int *fds, int max, struct gb_error *err) {
-  if (p->n_cgroup_procs > max) return 0;
-  for (int i = 0; i < p->n_cgroup_procs; i++) {
-    char path[4096];
-    const char *procs = p->cgroup_procs[i], *slash = strrchr(procs, '/');
-    int dir_len = slash ? (int)(slash - procs) : 0;
-    if (!slash || strcmp(slash, "/cgroup.procs") != 0 ||
-        snprintf(path, sizeof path, "%.*s/tasks", dir_len, procs) >= (int)sizeof path)
-      fds[i] = -1, errno = ENOENT;
-    else
-      fds[i] = open(path, O_WRONLY | O_CLOEXEC);
-    if (fds[i] < 0) {
-      int saved = errno;
-      for (int j = 0; j < i; j++) close(fds[j]);
-      if (saved == ENOENT) return 0;
-      return gb_fail(err, "cgroup", "open", path, saved);
-    }
-  }
-  return p->n_cgroup_procs;
-}
-
-/* Child: move ourselves into each opened tasks file (see gb_open_cgroup_tasks), then close it. */
-int gb_join_cgroup_self(const struct gb_spawn_plan *p, const int *fds, int n, struct gb_error *err) {
-  for (int i = 0; i < n; i++) {
-    if (write(fds[i], "0", 1) != 1) return gb_fail(err, "cgroup", "write", p->cgroup_procs[i], errno);
-    close(fds[i]);
-  }
-  return 0;
-}
-
-/* Parent: without the tasks files, the pid goes into each controller's cgroup.procs before the child runs. */
-int gb_join_cgroup_v1(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *err) {
-  char buf[32];
-  int len = snprintf(buf, sizeof buf, "%d", (int)pid);
-  for (int i = 0; i < p->n_cgroup_procs; i++)
-    if (write_file(p->cgroup_procs[i], buf, (size_t)len, "cgroup", err) < 0) return -1;
-  return 0;
-}
-
 /* ---- child side: raw syscalls, no allocation ---------------------------------------------- */
+
+/* Child, first thing after GO: cgroup v1 has no CLONE_INTO_CGROUP, so we move ourselves into each hierarchy's cgroup.
+   Through the tasks file beside cgroup.procs, with "0" (ourselves): a thread moving itself skips the global
+   cgroup_threadgroup_rwsem, whose write lock waits for an RCU grace period when it was idle (up to ~16 ms measured
+   here; kernel/cgroup/cgroup.c, cgroup_procs_write_start), and we have one thread, so the whole process moves.
+   Without a tasks file, "0" into cgroup.procs. Never our pid: in our new pid namespace that is 1, the host's init.
+   We still hold host root's uid (the uid change comes later), which the v1 write checks. */
+int gb_join_cgroup_self(const struct gb_spawn_plan *p, struct gb_error *err) {
+  for (int i = 0; i < p->n_cgroup_procs; i++) {
+    const char *procs = p->cgroup_procs[i];
+    char tasks[4096];
+    size_t len = strlen(procs), dir = len;
+    while (dir > 0 && procs[dir - 1] != '/') dir--;
+    int fd = -1;
+    if (dir > 0 && dir + sizeof "tasks" <= sizeof tasks) {
+      memcpy(tasks, procs, dir);
+      memcpy(tasks + dir, "tasks", sizeof "tasks");
+      fd = open(tasks, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 && errno != ENOENT) return gb_fail(err, "cgroup", "open", tasks, errno);
+    }
+    if (fd < 0 && (fd = open(procs, O_WRONLY | O_CLOEXEC)) < 0) return gb_fail(err, "cgroup", "open", procs, errno);
+    ssize_t n = write(fd, "0", 1);
+    int saved = errno;
+    close(fd);
+    if (n != 1) return gb_fail(err, "cgroup", "write", procs, n < 0 ? saved : EIO);
+  }
+  return 0;
+}
 
 static int child_write(const char *path, const char *data, size_t len, const char *stage, struct gb_error *err) {
   return write_file(path, data, len, stage, err);

@@ -54,6 +54,12 @@ export class CgroupV1Driver implements CgroupDriver {
     return new Map([...this.mounts].map(([controller, mount]) => [controller, path.join(mount, this.parent, id)]));
   }
 
+  paths(id: string): { dirs: string[]; procsFiles: string[] } {
+    checkId(id);
+    const dirs = [...new Set(this.dirsFor(id).values())];
+    return { dirs, procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')) };
+  }
+
   create(id: string, limits: CgroupLimits): ContainerCgroup {
     checkId(id);
     checkLimits(limits);
