@@ -22,6 +22,8 @@ export interface SpawnPlan {
   gidMap?: string;
   cgroupFd?: number;
   cgroupProcs?: string[];
+  /** From gateFd(): the spawn waits, after the clone, until 1 is written to it (2: give up). */
+  gateFd?: number;
   rootfsKind: 'overlay' | 'bind';
   rootDir: string;
   lower?: string[]; // top first
@@ -76,6 +78,8 @@ export interface Binding {
   openpty(): { master: number; slave: number; path: string };
   setWinsize(fd: number, cols: number, rows: number): void;
   mountTmpfs(dir: string, data: string): void;
+  /** An eventfd for SpawnPlan.gateFd (close-on-exec); the caller closes it. */
+  gateFd(): number;
   umount(path: string, flags?: number): void; // MNT_DETACH = 2
   probeIdmap(dir: string): { supported: boolean; error?: RawNativeError };
   compileSeccomp(profile: unknown): Buffer;

@@ -16,7 +16,7 @@ command -v node >/dev/null || die "Node.js 20 or newer is required (https://node
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || die "Node.js $(node -v) is too old: 20 or newer is required"
 
-pkgs=(libseccomp-dev busybox-static attr iproute2 util-linux make gcc g++ python3 libc6-dev runc crun)
+pkgs=(libseccomp-dev busybox-static attr iproute2 util-linux make gcc g++ python3 libc6-dev musl-tools runc crun)
 # the tests add: a pure cgroup-v2 VM (../shared/tools/v2vm.sh) and Debian's Chromium for Playwright
 [ $TEST = 1 ] && pkgs+=(qemu-system-x86 cpio xz-utils linux-image-amd64 kmod chromium fonts-dejavu-core)
 missing=()

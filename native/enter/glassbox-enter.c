@@ -85,13 +85,27 @@ static int read_last_cap(void) {
   return last > 0 && last < 64 ? last : 63;
 }
 
+/* On cgroup v1 we move ourselves through the tasks file beside each cgroup.procs: a thread writing "0" there skips
+ * the global cgroup_threadgroup_rwsem, whose write lock waits for an RCU grace period (up to ~16 ms measured), and we
+ * have one thread, so the whole process moves (kernel/cgroup/cgroup.c, cgroup_procs_write_start). cgroup v2 has no
+ * tasks file: there the pid goes to cgroup.procs. */
 static void join_cgroups(const struct plan *pl) {
-  char pid[16];
+  char pid[16], tasks[4096];
   int len = snprintf(pid, sizeof pid, "%d", (int)getpid());
   for (int i = 0; i < pl->n_cgroups; i++) {
-    int fd = open(pl->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
-    if (fd < 0) fail("cgroup", "open", pl->cgroup_procs[i]);
-    if (write(fd, pid, (size_t)len) != len) fail("cgroup", "write", pl->cgroup_procs[i]);
+    const char *procs = pl->cgroup_procs[i], *slash = strrchr(procs, '/');
+    int fd = -1;
+    if (slash && strcmp(slash, "/cgroup.procs") == 0 &&
+        snprintf(tasks, sizeof tasks, "%.*s/tasks", (int)(slash - procs), procs) < (int)sizeof tasks) {
+      fd = open(tasks, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 && errno != ENOENT) fail("cgroup", "open", tasks);
+      if (fd >= 0 && write(fd, "0", 1) != 1) fail("cgroup", "write", tasks);
+    }
+    if (fd < 0) {
+      fd = open(procs, O_WRONLY | O_CLOEXEC);
+      if (fd < 0) fail("cgroup", "open", procs);
+      if (write(fd, pid, (size_t)len) != len) fail("cgroup", "write", procs);
+    }
     close(fd);
   }
 }

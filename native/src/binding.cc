@@ -1,5 +1,6 @@
 // binding.cc - the JS binding: converts the plan TypeScript resolved into C structs; blocking work runs off the main thread.
 #include <napi.h>
+#include <sys/eventfd.h>
 #include <uv.h>
 #include <deque>
 #include <map>
@@ -114,6 +115,7 @@ std::unique_ptr<OwnedPlan> ConvertPlan(Napi::Object o) {
   for (auto &s : StrArray(o, "cgroupProcs")) op->procs.push_back(op->Keep(s));
   p.cgroup_procs = op->procs.data();
   p.n_cgroup_procs = (int)op->procs.size();
+  p.gate_fd = (int)Num(o, "gateFd", -1);
 
   std::string kind = Str(o, "rootfsKind", true);
   if (kind == "overlay") p.rootfs_kind = GB_ROOTFS_OVERLAY;
@@ -447,6 +449,17 @@ Napi::Value Umount(const Napi::CallbackInfo &info) {
   return info.Env().Undefined();
 }
 
+// A spawn's gate (plan.gateFd, spawn.c): an eventfd that TypeScript writes 1 (go on) or 2 (give up) to.
+Napi::Value GateFd(const Napi::CallbackInfo &info) {
+  int fd = eventfd(0, EFD_CLOEXEC);
+  if (fd < 0) {
+    gb_error e{};
+    gb_fail(&e, "spawn", "eventfd", "", errno);
+    return ThrowErr(info.Env(), e);
+  }
+  return Napi::Number::New(info.Env(), fd);
+}
+
 Napi::Value MountTmpfs(const Napi::CallbackInfo &info) {
   gb_error e{};
   std::string dir = info[0].As<Napi::String>().Utf8Value(), data = info[1].As<Napi::String>().Utf8Value();
@@ -474,6 +487,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openpty", Napi::Function::New(env, OpenPty));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("mountTmpfs", Napi::Function::New(env, MountTmpfs));
+  exports.Set("gateFd", Napi::Function::New(env, GateFd));
   exports.Set("umount", Napi::Function::New(env, Umount));
   exports.Set("probeIdmap", Napi::Function::New(env, ProbeIdmap));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));

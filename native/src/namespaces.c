@@ -1,4 +1,4 @@
-/* namespaces.c - id maps and cgroup joins (parent side); cgroup, time, uts and net set-up (child side). */
+/* namespaces.c - id maps (parent side); cgroup joins, cgroup, time, uts and net set-up (child side). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <net/if.h>
@@ -38,16 +38,35 @@ int gb_write_id_maps(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *
   return 0;
 }
 
-/* Parent: cgroup v1 has no CLONE_INTO_CGROUP, so the pid goes into each controller's cgroup.procs before the child runs. */
-int gb_join_cgroup_v1(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *err) {
-  char buf[32];
-  int len = snprintf(buf, sizeof buf, "%d", (int)pid);
-  for (int i = 0; i < p->n_cgroup_procs; i++)
-    if (write_file(p->cgroup_procs[i], buf, (size_t)len, "cgroup", err) < 0) return -1;
+/* ---- child side: raw syscalls, no allocation ---------------------------------------------- */
+
+/* Child, first thing after GO: cgroup v1 has no CLONE_INTO_CGROUP, so we move ourselves into each hierarchy's cgroup.
+   Through the tasks file beside cgroup.procs, with "0" (ourselves): a thread moving itself skips the global
+   cgroup_threadgroup_rwsem, whose write lock waits for an RCU grace period when it was idle (up to ~16 ms measured
+   here; kernel/cgroup/cgroup.c, cgroup_procs_write_start), and we have one thread, so the whole process moves.
+   Without a tasks file, "0" into cgroup.procs. Never our pid: in our new pid namespace that is 1, the host's init.
+   We still hold host root's uid (the uid change comes later), which the v1 write checks. */
+int gb_join_cgroup_self(const struct gb_spawn_plan *p, struct gb_error *err) {
+  for (int i = 0; i < p->n_cgroup_procs; i++) {
+    const char *procs = p->cgroup_procs[i];
+    char tasks[4096];
+    size_t len = strlen(procs), dir = len;
+    while (dir > 0 && procs[dir - 1] != '/') dir--;
+    int fd = -1;
+    if (dir > 0 && dir + sizeof "tasks" <= sizeof tasks) {
+      memcpy(tasks, procs, dir);
+      memcpy(tasks + dir, "tasks", sizeof "tasks");
+      fd = open(tasks, O_WRONLY | O_CLOEXEC);
+      if (fd < 0 && errno != ENOENT) return gb_fail(err, "cgroup", "open", tasks, errno);
+    }
+    if (fd < 0 && (fd = open(procs, O_WRONLY | O_CLOEXEC)) < 0) return gb_fail(err, "cgroup", "open", procs, errno);
+    ssize_t n = write(fd, "0", 1);
+    int saved = errno;
+    close(fd);
+    if (n != 1) return gb_fail(err, "cgroup", "write", procs, n < 0 ? saved : EIO);
+  }
   return 0;
 }
-
-/* ---- child side: raw syscalls, no allocation ---------------------------------------------- */
 
 static int child_write(const char *path, const char *data, size_t len, const char *stage, struct gb_error *err) {
   return write_file(path, data, len, stage, err);

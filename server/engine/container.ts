@@ -56,6 +56,10 @@ function sealedInit(): number {
   return initFd;
 }
 
+/** This server's own start time (the owner check of state.json), read once. */
+let ownStart: number | undefined;
+const ownStartTime = () => (ownStart ??= processStartTime(process.pid) ?? 0);
+
 const TMPFS_MAGIC = 0x01021994;
 let runRootReady = false;
 /** Once per process: runRoot exists and a container's root (a mapped uid) can walk down to its merged dir. */
@@ -106,8 +110,11 @@ function hexMask(names: string[] | undefined): string {
 
 /** glassbox-enter loads the same filter from a file: one per distinct filter, by content, written once. */
 const bpfFiles = new Map<string, string>();
+/** The digest of a cached filter (seccompFor shares one Buffer between containers): hashed once, not per create. */
+const bpfDigests = new WeakMap<Buffer, string>();
 function bpfFile(bpf: Buffer): string {
-  const sha = crypto.createHash('sha256').update(bpf).digest('hex');
+  let sha = bpfDigests.get(bpf);
+  if (!sha) bpfDigests.set(bpf, (sha = crypto.createHash('sha256').update(bpf).digest('hex')));
   let file = bpfFiles.get(sha);
   if (file && fs.existsSync(file)) return file;
   file = path.join(stateRoot, 'seccomp', `${sha}.bpf`);
@@ -200,7 +207,7 @@ export class Container {
     const p = config.process;
     const state: ContainerState = {
       id, name: opts.name ?? id, status: 'creating', pid: 0, pidStartTime: 0,
-      ownerPid: process.pid, ownerStartTime: processStartTime(process.pid) ?? 0,
+      ownerPid: process.pid, ownerStartTime: ownStartTime(),
       created: new Date().toISOString(), image: opts.image?.name ?? null, bundle: opts.bundle ?? null,
       dir, rootDir, upperDir: null, workDir: null, rwMount: null, lowerDirs: [], layers: [], idmap: false,
       uidBase: null, usernsSlot: null, cgroup: { version: 2, dirs: [], procsFiles: [] },
@@ -238,18 +245,13 @@ export class Container {
         ? config.linux.gidMappings.map((m) => `${m.containerID} ${m.hostID} ${m.size}`).join('\n') + '\n'
         : uidMap;
 
-      // the root file system
+      // the root file system: its paths now; the upper dir's tmpfs and the mount points are made while the clone runs
       let rootfs: Parameters<typeof buildPlan>[1]['rootfs'];
+      let prepareRootfs = () => {};
       if (opts.image) {
         const rw = path.join(dir, 'rw');
-        fs.mkdirSync(rw, { mode: 0o700 });
-        mountTmpfs(rw, opts.upperSize ?? 256 * 1024 * 1024, opts.upperInodes ?? 65536);
-        state.rwMount = rw;
-        state.upperDir = path.join(rw, 'upper');
-        state.workDir = path.join(rw, 'work');
-        fs.mkdirSync(state.upperDir, { mode: 0o755 });
-        fs.mkdirSync(state.workDir, { mode: 0o700 });
-        if (state.uidBase !== null) fs.chownSync(state.upperDir, state.uidBase, state.uidBase);
+        const upperDir = path.join(rw, 'upper');
+        const workDir = path.join(rw, 'work');
         state.idmap = userns && state.uidBase !== null && idmapSupported();
         const layers = [...opts.image.layers].reverse(); // overlay wants the top layer first
         state.layers = layers.map((l) => ({ digest: l.digest, dir: l.dir }));
@@ -257,9 +259,20 @@ export class Container {
           ? await Promise.all(layers.map((l) => shiftedLayerDir(l, state.uidBase!, state.uidBase!)))
           : layers.map((l) => l.dir);
         const staging = path.join(dir, 'staging');
-        fs.mkdirSync(staging, { mode: 0o700 });
-        state.lowerDirs.forEach((_, i) => fs.mkdirSync(path.join(staging, `lower${i}`)));
-        rootfs = { kind: 'overlay', lower: state.lowerDirs, upper: state.upperDir, work: state.workDir, staging };
+        const { upperSize, upperInodes } = opts;
+        prepareRootfs = () => {
+          fs.mkdirSync(rw, { mode: 0o700 });
+          mountTmpfs(rw, upperSize ?? 256 * 1024 * 1024, upperInodes ?? 65536);
+          state.rwMount = rw;
+          state.upperDir = upperDir;
+          state.workDir = workDir;
+          fs.mkdirSync(upperDir, { mode: 0o755 });
+          fs.mkdirSync(workDir, { mode: 0o700 });
+          if (state.uidBase !== null) fs.chownSync(upperDir, state.uidBase, state.uidBase);
+          fs.mkdirSync(staging, { mode: 0o700 });
+          state.lowerDirs.forEach((_, i) => fs.mkdirSync(path.join(staging, `lower${i}`)));
+        };
+        rootfs = { kind: 'overlay', lower: state.lowerDirs, upper: upperDir, work: workDir, staging };
       } else if (opts.rootfsDir) {
         state.idmap = userns && state.uidBase !== null && idmapSupported();
         rootfs = { kind: 'bind', source: opts.rootfsDir };
@@ -267,31 +280,50 @@ export class Container {
         throw new UserError('a container needs an image or a bundle rootfs');
       }
 
-      // cgroup
+      // cgroup: v2 joins it at the clone (CLONE_INTO_CGROUP), so it is made first; a v1 child joins it after GO
+      // (gb_join_cgroup_self), so it is made while the clone runs
       const driver = cgroupDriver();
-      cgroup = driver.create(id, limitsOf(config));
-      state.cgroup = { version: cgroup.version, dirs: [...cgroup.dirs], procsFiles: [...cgroup.procsFiles] };
+      const limits = limitsOf(config);
+      if (driver.version === 2) cgroup = driver.create(id, limits);
+      const cgroupPaths = cgroup ?? driver.paths(id);
+      state.cgroup = { version: driver.version, dirs: [...cgroupPaths.dirs], procsFiles: [...cgroupPaths.procsFiles] };
 
       // seccomp: the config's own filter, or a named/file profile resolved for this container's caps
       // from the config as given: capabilities that permissions add do not widen the profile (see seccomp `permissions`)
       const { profile, bpf } = seccompFor(opts.config, opts);
       state.seccomp = { profile, file: bpf ? bpfFile(bpf) : null };
 
-      const cgroupFd = cgroup.version === 2 ? cgroup.openDirFd() : -1;
-      const plan = buildPlan(config, {
-        id, rootDir, rootfs, idmap: state.idmap, uidMap, gidMap,
-        cgroupFd: cgroupFd >= 0 ? cgroupFd : undefined,
-        cgroupProcs: cgroup.version === 1 ? cgroup.procsFiles : [],
-        cgroup: { version: cgroup.version, dirs: [...cgroup.dirs] },
-        seccompBpf: bpf, initFd: sealedInit(), stdio: opts.stdio ?? [0, 1, 2],
-        allowHostBinds: !!opts.allowHostBinds, waitStart: !startNow,
-      });
+      const cgroupFd = cgroup?.version === 2 ? cgroup.openDirFd() : -1;
+      let gateFd = -1;
       let result;
       try {
-        result = await native.spawn(plan);
+        gateFd = native.gateFd();
+        const plan = buildPlan(config, {
+          id, rootDir, rootfs, idmap: state.idmap, uidMap, gidMap,
+          cgroupFd: cgroupFd >= 0 ? cgroupFd : undefined,
+          cgroupProcs: driver.version === 1 ? cgroupPaths.procsFiles : [],
+          cgroup: { version: driver.version, dirs: [...cgroupPaths.dirs] },
+          gateFd, seccompBpf: bpf, initFd: sealedInit(), stdio: opts.stdio ?? [0, 1, 2],
+          allowHostBinds: !!opts.allowHostBinds, waitStart: !startNow,
+        });
+        const spawning = native.spawn(plan);
+        // While the clone runs (~0.5 ms, most of it the network namespace) on a worker thread: the spawn waits at
+        // the gate after the clone, before it builds the overlay, until these exist (spawn.c, await_gate).
+        let prepared = false;
+        try {
+          prepareRootfs();
+          cgroup ??= driver.create(id, limits);
+          prepared = true;
+        } finally {
+          openGate(gateFd, prepared);
+          // on failure: the spawn kills its child; wait for that before the cleanup removes what the plan names
+          if (!prepared) await spawning.catch(() => {});
+        }
+        result = await spawning;
       } catch (e) {
         throw toNativeError(e);
       } finally {
+        if (gateFd >= 0) fs.closeSync(gateFd);
         if (cgroupFd >= 0) fs.closeSync(cgroupFd);
       }
       state.pid = result.pid;
@@ -418,6 +450,13 @@ export function enterArgs(s: ContainerState, args: string[], opts: { tty?: boole
   if (opts.tty) out.push('--tty');
   out.push('--', ...args);
   return out;
+}
+
+/** Let a spawn waiting at its gate go on (1), or give up (2): an eventfd takes one 8-byte counter. */
+function openGate(fd: number, ok: boolean): void {
+  const value = Buffer.alloc(8);
+  value.writeBigUInt64LE(ok ? 1n : 2n);
+  fs.writeSync(fd, value);
 }
 
 function mountTmpfs(dir: string, size: number, inodes: number): void {

@@ -113,6 +113,8 @@ export interface PlanContext {
   gidMap?: string;
   cgroupFd?: number;
   cgroupProcs?: string[];
+  /** native.gateFd(): the spawn waits after the clone until the caller has made the overlay's dirs and a v1 cgroup. */
+  gateFd?: number;
   /** The container's cgroup directories, for an OCI cgroup mount. */
   cgroup?: { version: 1 | 2; dirs: string[] };
   seccompBpf?: Buffer;
@@ -144,6 +146,7 @@ export function buildPlan(config: OciConfig, ctx: PlanContext): SpawnPlan {
     gidMap: userns ? ctx.gidMap : undefined,
     cgroupFd: ctx.cgroupFd ?? -1,
     cgroupProcs: ctx.cgroupProcs ?? [],
+    gateFd: ctx.gateFd ?? -1,
     rootfsKind: ctx.rootfs.kind,
     rootDir: ctx.rootDir,
     ...(ctx.rootfs.kind === 'overlay'

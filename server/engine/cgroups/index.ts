@@ -11,8 +11,20 @@ export { CgroupV1Driver, type V1Options } from './v1.ts';
 export { CgroupV2Driver, type V2Options } from './v2.ts';
 export { ID_PATTERN } from './common.ts';
 
+/** One driver per process and parent: probing parses mountinfo and statfs()es every hierarchy (~0.3 ms a container). */
+let cached: { key: string; driver: CgroupDriver } | undefined;
+
 /** The driver for this host's cgroups (parent from $GLASSBOX_CGROUP_PARENT, default `glassbox`). */
 export function cgroupDriver(): CgroupDriver {
+  // the environment picks the parent (tests switch it), so it is part of the key; the host's mounts do not change under us
+  const key = `${process.env.GLASSBOX_CGROUP_PARENT ?? ''}\0${process.env.GLASSBOX_ROOT ?? ''}`;
+  if (cached?.key === key) return cached.driver;
+  const driver = probeDriver();
+  cached = { key, driver };
+  return driver;
+}
+
+function probeDriver(): CgroupDriver {
   const mounts = findCgroupMounts();
   const probe = probeCgroups(mounts);
   if (probe.version === 2) return new CgroupV2Driver({ root: probe.mountPoint });

@@ -54,6 +54,8 @@ export interface CgroupDriver {
   readonly version: 1 | 2;
   readonly root: string;
   create(id: string, limits: CgroupLimits): ContainerCgroup;
+  /** Where create(id) puts the cgroup (dirs and procsFiles as on the ContainerCgroup), without making it. */
+  paths(id: string): { dirs: string[]; procsFiles: string[] };
   /** An existing one, for reconcile; null if there is none. */
   adopt(id: string): ContainerCgroup | null;
   /** Ids of existing glassbox cgroups under the parent. */

@@ -21,12 +21,17 @@ export interface V1Options {
 /** systemd's mapping (cgroup_cpu_weight_to_shares): the v2 default weight 100 is the v1 default 1024 shares. */
 export const weightToShares = (weight: number) => Math.min(262144, Math.max(2, Math.floor((weight * 1024) / 100)));
 
+/** Limits already read back once in this process: "<parent dir>\0<file>\0<value>" (see applyLimits). */
+const verifiedLimits = new Set<string>();
+
 export class CgroupV1Driver implements CgroupDriver {
   readonly version = 1 as const;
   readonly root: string;
   readonly parent: string;
   /** The controllers a container gets: the required ones, plus freezer (for killAll) when mounted. */
   readonly mounts: Map<string, string>;
+  /** Does the memory controller have memsw files (swap accounting, fixed at boot)? Asked once. */
+  private memsw?: boolean;
 
   constructor(options: V1Options = {}) {
     this.parent = parentName(options.parent);
@@ -49,24 +54,35 @@ export class CgroupV1Driver implements CgroupDriver {
     return new Map([...this.mounts].map(([controller, mount]) => [controller, path.join(mount, this.parent, id)]));
   }
 
+  paths(id: string): { dirs: string[]; procsFiles: string[] } {
+    checkId(id);
+    const dirs = [...new Set(this.dirsFor(id).values())];
+    return { dirs, procsFiles: dirs.map((d) => path.join(d, 'cgroup.procs')) };
+  }
+
   create(id: string, limits: CgroupLimits): ContainerCgroup {
     checkId(id);
     checkLimits(limits);
     const dirs = this.dirsFor(id);
     const created: string[] = [];
     try {
-      for (const mount of new Set(this.mounts.values())) mkdirCgroup(mount, this.parent, 1);
-      for (const dir of new Set(dirs.values())) {
+      for (const [controller, dir] of dirs) {
+        if (created.includes(dir)) continue;
         try {
           fs.mkdirSync(dir);
         } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-          throw new UserError(`cgroup ${dir} already exists`, 'a crashed run left it: reconcile adopts or disposes it');
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EEXIST') throw new UserError(`cgroup ${dir} already exists`, 'a crashed run left it: reconcile adopts or disposes it');
+          if (code !== 'ENOENT') throw e;
+          // The parent is made on first use (and again after removeParent): not on every create, where its
+          // mkdir would fail with EEXIST, and a thrown error costs more than the mkdir.
+          mkdirCgroup(this.mounts.get(controller)!, this.parent, 1);
+          fs.mkdirSync(dir);
         }
         created.push(dir);
         assertCgroupFs(dir, 1);
       }
-      applyLimits(dirs, limits);
+      this.applyLimits(dirs, limits);
     } catch (e) {
       for (const dir of created) fs.rmdirSync(dir);
       throw e;
@@ -103,35 +119,42 @@ export class CgroupV1Driver implements CgroupDriver {
       }
     }
   }
-}
 
-/** Write each limit, then read it back: a limit the kernel did not keep must not pass silently. */
-function applyLimits(dirs: Map<string, string>, limits: CgroupLimits): void {
-  const set = (controller: string, file: string, value: string, ok?: (raw: string) => boolean) => {
-    const full = path.join(dirs.get(controller)!, file);
-    writeCg(full, value);
-    verify(full, value, ok);
-  };
-  const memory = dirs.get('memory')!;
-  if (limits.memoryMax !== undefined) {
-    // Stored in pages: reads back rounded down to a page boundary.
-    set('memory', 'memory.limit_in_bytes', String(limits.memoryMax), (raw) => memoryMatches(limits.memoryMax!, raw));
-    // memory+swap = memory: no swap, so the OOM killer comes at memoryMax (as on v2 with memory.swap.max=0).
-    // Written after limit_in_bytes because the kernel requires memsw >= limit. Absent without swap accounting.
-    if (fs.existsSync(path.join(memory, 'memory.memsw.limit_in_bytes'))) {
-      set('memory', 'memory.memsw.limit_in_bytes', String(limits.memoryMax), (raw) => memoryMatches(limits.memoryMax!, raw));
+  /**
+   * Write each limit, then read it back: a limit the kernel did not keep must not pass silently. What the kernel
+   * keeps of a value written to a file depends only on the value and the hierarchy, so each (parent, file, value)
+   * is read back once per process; the leaf's file system type is still checked for every container.
+   */
+  private applyLimits(dirs: Map<string, string>, limits: CgroupLimits): void {
+    const set = (controller: string, file: string, value: string, ok?: (raw: string) => boolean) => {
+      const full = path.join(dirs.get(controller)!, file);
+      writeCg(full, value);
+      const key = `${path.dirname(path.dirname(full))}\0${file}\0${value}`;
+      if (verifiedLimits.has(key)) return;
+      verify(full, value, ok);
+      verifiedLimits.add(key);
+    };
+    const memory = dirs.get('memory')!;
+    if (limits.memoryMax !== undefined) {
+      // Stored in pages: reads back rounded down to a page boundary.
+      set('memory', 'memory.limit_in_bytes', String(limits.memoryMax), (raw) => memoryMatches(limits.memoryMax!, raw));
+      // memory+swap = memory: no swap, so the OOM killer comes at memoryMax (as on v2 with memory.swap.max=0).
+      // Written after limit_in_bytes because the kernel requires memsw >= limit. Absent without swap accounting.
+      if ((this.memsw ??= fs.existsSync(path.join(memory, 'memory.memsw.limit_in_bytes')))) {
+        set('memory', 'memory.memsw.limit_in_bytes', String(limits.memoryMax), (raw) => memoryMatches(limits.memoryMax!, raw));
+      }
     }
+    // v1 has no memory.high; the soft limit is the nearest thing (reclaimed towards under global pressure only).
+    if (limits.memoryHigh !== undefined) {
+      set('memory', 'memory.soft_limit_in_bytes', String(limits.memoryHigh), (raw) => memoryMatches(limits.memoryHigh!, raw));
+    }
+    if (limits.pidsMax !== undefined) set('pids', 'pids.max', String(limits.pidsMax));
+    if (limits.cpuPeriodUs !== undefined || limits.cpuQuotaUs !== undefined) {
+      set('cpu', 'cpu.cfs_period_us', String(limits.cpuPeriodUs ?? 100000));
+      set('cpu', 'cpu.cfs_quota_us', String(limits.cpuQuotaUs ?? -1));
+    }
+    if (limits.cpuWeight !== undefined) set('cpu', 'cpu.shares', String(weightToShares(limits.cpuWeight)));
   }
-  // v1 has no memory.high; the soft limit is the nearest thing (reclaimed towards under global pressure only).
-  if (limits.memoryHigh !== undefined) {
-    set('memory', 'memory.soft_limit_in_bytes', String(limits.memoryHigh), (raw) => memoryMatches(limits.memoryHigh!, raw));
-  }
-  if (limits.pidsMax !== undefined) set('pids', 'pids.max', String(limits.pidsMax));
-  if (limits.cpuPeriodUs !== undefined || limits.cpuQuotaUs !== undefined) {
-    set('cpu', 'cpu.cfs_period_us', String(limits.cpuPeriodUs ?? 100000));
-    set('cpu', 'cpu.cfs_quota_us', String(limits.cpuQuotaUs ?? -1));
-  }
-  if (limits.cpuWeight !== undefined) set('cpu', 'cpu.shares', String(weightToShares(limits.cpuWeight)));
 }
 
 class V1Cgroup implements ContainerCgroup {

@@ -50,6 +50,12 @@ export class CgroupV2Driver implements CgroupDriver {
     return new V2Cgroup(id, dir);
   }
 
+  paths(id: string): { dirs: string[]; procsFiles: string[] } {
+    checkId(id);
+    const dir = path.join(this.parentDir, id);
+    return { dirs: [dir], procsFiles: [path.join(dir, 'cgroup.procs')] };
+  }
+
   adopt(id: string): ContainerCgroup | null {
     checkId(id);
     const dir = path.join(this.parentDir, id);
