@@ -37,6 +37,8 @@ export class Sessions {
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
   /** Learners whose session a page load started and no socket has claimed yet. */
   private readonly unclaimed = new Set<string>();
+  /** Sessions being disposed (their containers deleted) after leaving the map: shutdown waits for them too. */
+  private readonly ending = new Set<Promise<void>>();
   readonly graceMs: number;
   private readonly claimMs: number;
   readonly lab: Lab;
@@ -126,7 +128,10 @@ export class Sessions {
     if (!session) return;
     this.sessions.delete(learnerId);
     this.unclaimed.delete(learnerId);
-    await session.dispose().catch((e) => this.lab.log(`ending session: ${(e as Error).message}`));
+    const ending = session.dispose().catch((e) => this.lab.log(`ending session: ${(e as Error).message}`));
+    this.ending.add(ending);
+    await ending;
+    this.ending.delete(ending);
   }
 
   /** Shut down: every container of every learner deleted, the store closed. */
@@ -135,6 +140,8 @@ export class Sessions {
     for (const t of this.graceTimers.values()) clearTimeout(t);
     this.graceTimers.clear();
     await Promise.all([...this.sessions.keys()].map((id) => this.end(id)));
+    // and the sessions whose grace period ended just before: their containers are still being deleted
+    await Promise.all([...this.ending]);
     this.lab.store?.close();
   }
 }
