@@ -178,25 +178,30 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait for the child's next message. Returns 1 READY, 0 exec'd (EOF), -1 error (filled). */
-static int await_child(int sync_fd, int timeout_ms, struct gb_error *err) {
+/* Wait until fd is readable, within timeout_ms (10 s when 0). Returns 0, or -1 with err filled (stage, what). */
+static int await_readable(int fd, int timeout_ms, const char *stage, const char *what, const char *late, struct gb_error *err) {
   int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
   for (;;) {
-    struct pollfd pfd = { sync_fd, POLLIN, 0 };
+    struct pollfd pfd = { fd, POLLIN, 0 };
     int64_t left = deadline - now_ms();
-    if (left <= 0) return gb_fail(err, "wait", "poll", "the container's set-up did not finish in time", ETIMEDOUT);
+    if (left <= 0) return gb_fail(err, stage, "poll", late, ETIMEDOUT);
     int r = poll(&pfd, 1, (int)left);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return gb_fail(err, "wait", "poll", "", errno);
-    if (r == 0) continue;
-    struct gb_msg m;
-    ssize_t n = recv_msg(sync_fd, &m, NULL);
-    if (n == 0) return 0;
-    if (n < 0) return gb_fail(err, "wait", "recvmsg", "", errno);
-    if (n == (ssize_t)sizeof m && m.type == GB_MSG_READY) return 1;
-    if (n == (ssize_t)sizeof m && m.type == GB_MSG_ERROR) { *err = m.err; return -1; }
-    return gb_fail(err, "wait", "recvmsg", "unexpected message from the child", EPROTO);
+    if (r < 0) return gb_fail(err, stage, "poll", what, errno);
+    if (r > 0) return 0;
   }
+}
+
+/* Wait for the child's next message. Returns 1 READY, 0 exec'd (EOF), -1 error (filled). */
+static int await_child(int sync_fd, int timeout_ms, struct gb_error *err) {
+  if (await_readable(sync_fd, timeout_ms, "wait", "", "the container's set-up did not finish in time", err) < 0) return -1;
+  struct gb_msg m;
+  ssize_t n = recv_msg(sync_fd, &m, NULL);
+  if (n == 0) return 0;
+  if (n < 0) return gb_fail(err, "wait", "recvmsg", "", errno);
+  if (n == (ssize_t)sizeof m && m.type == GB_MSG_READY) return 1;
+  if (n == (ssize_t)sizeof m && m.type == GB_MSG_ERROR) { *err = m.err; return -1; }
+  return gb_fail(err, "wait", "recvmsg", "unexpected message from the child", EPROTO);
 }
 
 static void kill_and_reap(int pidfd) {
@@ -262,20 +267,11 @@ void gb_spawn_release(void *stack, size_t stack_size) {
    no longer wait for each other), and writes 1 to this eventfd when they exist, 2 when it failed (it reports why).
    Nothing they name is used before: the overlay is built after this, and the child joins its cgroup after GO. */
 static int await_gate(int gate_fd, int timeout_ms, struct gb_error *err) {
-  int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
-  for (;;) {
-    struct pollfd pfd = { gate_fd, POLLIN, 0 };
-    int64_t left = deadline - now_ms();
-    if (left <= 0) return gb_fail(err, "spawn", "poll", "the engine did not prepare the container in time", ETIMEDOUT);
-    int r = poll(&pfd, 1, (int)left);
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return gb_fail(err, "spawn", "poll", "gate", errno);
-    if (r == 0) continue;
-    uint64_t v = 0;
-    if (read(gate_fd, &v, sizeof v) != (ssize_t)sizeof v) return gb_fail(err, "spawn", "read", "gate", errno);
-    if (v != 1) return gb_fail(err, "spawn", "gate", "the engine gave up preparing the container", ECANCELED);
-    return 0;
-  }
+  if (await_readable(gate_fd, timeout_ms, "spawn", "gate", "the engine did not prepare the container in time", err) < 0) return -1;
+  uint64_t v = 0;
+  if (read(gate_fd, &v, sizeof v) != (ssize_t)sizeof v) return gb_fail(err, "spawn", "read", "gate", errno);
+  if (v != 1) return gb_fail(err, "spawn", "gate", "the engine gave up preparing the container", ECANCELED);
+  return 0;
 }
 
 /* Block until the child is dead (a zombie, or already reaped by its exit watcher). */
