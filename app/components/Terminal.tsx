@@ -32,6 +32,8 @@ export interface TerminalHandle {
   /** Types text into the shell as if the learner had typed it. */
   type(text: string): void;
   focus(): void;
+  /** Ends this terminal's shell (terminal:close) and forgets it: for a terminal the learner closes for good. */
+  close(): void;
 }
 
 interface Props {
@@ -44,6 +46,8 @@ interface Props {
   initialShell?: OpenedShell;
   /** Called once, when the first screen is written or the terminal has failed: the page then loads what can wait. */
   onSettled?: () => void;
+  /** The toolbar's name for it (default "shell"). */
+  title?: string;
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
@@ -55,13 +59,15 @@ function toBytes(data: unknown): Uint8Array | string {
   return new Uint8Array(0);
 }
 
-export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSettled }: Props) {
+export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSettled, title = 'shell' }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const searchRef = useRef<SearchAddon | null>(null);
   const terminalIdRef = useRef<string | null>(null);
   /** What typing does: set by the shell effect (sends to the shell, or opens a new one after an exit). */
   const inputRef = useRef<(data: string) => void>(() => {});
+  /** What close() does: set by the shell effect, which knows the container and the shell. */
+  const closeRef = useRef<() => void>(() => {});
   const keyBar = useRef<KeyBarState>({ ctrl: false });
   const [xterm, setXterm] = useState<XTerm | null>(null);
   const [ctrl, setCtrl] = useState(false);
@@ -171,6 +177,7 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
         handleRef.current = {
           type: (text) => { inputRef.current(text); term.focus(); },
           focus: () => term.focus(),
+          close: () => closeRef.current(),
         };
       }
       setXterm(term);
@@ -213,6 +220,12 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
       terminalIdRef.current = null;
       sessionStorage.removeItem(terminalKey(containerId, slot));
       term.write(`\r\n\x1b[2m[the shell exited with code ${code}; press any key for a new one]\x1b[0m\r\n`);
+    };
+    closeRef.current = () => {
+      const id = terminalIdRef.current;
+      terminalIdRef.current = null;
+      sessionStorage.removeItem(terminalKey(containerId, slot));
+      if (id) void call('terminal:close', { terminalId: id });
     };
     inputRef.current = (data: string) => {
       const id = terminalIdRef.current;
@@ -284,6 +297,7 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
       for (const cleanup of cleanups.reverse()) cleanup();
       terminalIdRef.current = null;
       inputRef.current = () => {};
+      closeRef.current = () => {};
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [xterm, containerId, slot]);
@@ -299,7 +313,7 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
   return (
     <div className="terminal-wrap">
       <div className="terminal-toolbar">
-        <span className="terminal-title">shell</span>
+        <span className="terminal-title">{title}</span>
         {showSearch ? (
           <form className="terminal-search" role="search" onSubmit={(e) => { e.preventDefault(); findNext(); }}>
             <input ref={searchInput} aria-label="Search the terminal" placeholder="search…" value={query}
