@@ -1,12 +1,13 @@
 #!/bin/bash
 # Done when a process of the container runs in a nested user namespace whose uid_map maps root to the container's root.
 set -u
+. "$(dirname "$0")/../nested.sh"
 box_user=$(stat -L -c %i "/proc/$GB_PID/ns/user") || { echo "the container's init ($GB_PID) is gone"; exit 1; }
 # The container's root as the host sees it: the outside ID of the map line for inside ID 0.
 box_root=$(awk '$1 == 0 { print $2 }' "/proc/$GB_PID/uid_map")
 [ -n "$box_root" ] || { echo "the container's uid_map does not map root"; exit 1; }
 # Every process of the container, nested namespaces included, stays in its cgroup.
-pids=$(for d in $GB_CGROUP; do find "$d" -name cgroup.procs -exec cat {} +; done 2>/dev/null | sort -un)
+pids=$(box_pids)
 unmapped=
 for pid in $pids; do
   ns=$(stat -L -c %i "/proc/$pid/ns/user" 2>/dev/null) || continue

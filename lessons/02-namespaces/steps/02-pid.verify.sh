@@ -1,8 +1,9 @@
 #!/bin/bash
 # Done when a zombie sits in a pid namespace nested in the container's, a child of that namespace's PID 1.
 set -u
+. "$(dirname "$0")/../nested.sh"
 box_pid_ns=$(stat -L -c %i "/proc/$GB_PID/ns/pid") || { echo "the container's init ($GB_PID) is gone"; exit 1; }
-pids=$(for d in $GB_CGROUP; do find "$d" -name cgroup.procs -exec cat {} +; done 2>/dev/null | sort -un)
+pids=$(box_pids)
 # The nested namespaces' PID 1s: processes of the container with three or more NSpid levels, the last one 1.
 inits=
 for pid in $pids; do

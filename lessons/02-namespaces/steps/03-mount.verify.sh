@@ -1,24 +1,19 @@
 #!/bin/bash
 # Done when /mnt/sub is mounted in a nested mount namespace and propagated into another as a slave (same device, master:N).
 set -u
+. "$(dirname "$0")/../nested.sh"
 box_mnt=$(stat -L -c %i "/proc/$GB_PID/ns/mnt") || { echo "the container's init ($GB_PID) is gone"; exit 1; }
 if awk '$5 == "/mnt" || $5 ~ "^/mnt/" { found = 1 } END { exit !found }' "/proc/$GB_PID/mountinfo"; then
   echo "the container's own mount namespace has a mount under /mnt: mount in a nested mount namespace (unshare -r -m sh) instead"
   exit 1
 fi
-pids=$(for d in $GB_CGROUP; do find "$d" -name cgroup.procs -exec cat {} +; done 2>/dev/null | sort -un)
 # One line per nested mount namespace that has /mnt/sub: namespace, device, propagation tags.
-seen=
 lines=
-for pid in $pids; do
-  ns=$(stat -L -c %i "/proc/$pid/ns/mnt" 2>/dev/null) || continue
-  [ "$ns" != "$box_mnt" ] || continue
-  case " $seen " in *" $ns "*) continue ;; esac
-  seen="$seen $ns"
+while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own stdin
   # mountinfo: ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE SUPEROPTIONS; the last /mnt/sub wins.
   sub=$(awk '$5 == "/mnt/sub" && $4 == "/" { tags = ""; for (i = 7; $i != "-"; i++) tags = tags " " $i; line = $3 tags } END { print line }' "/proc/$pid/mountinfo" 2>/dev/null)
   [ -n "$sub" ] && lines="$lines$ns $sub"$'\n'
-done
+done 3< <(nested_ns mnt "$box_mnt")
 printf '%s' "$lines" | awk '{ t = ""; for (i = 3; i <= NF; i++) t = t " " $i; print "mnt:[" $1 "] /mnt/sub: device " $2 ", propagation" (t == "" ? " private" : t) }'
 # A shared mount in one namespace and a slave of its peer group, on the same device, in another.
 if printf '%s' "$lines" | awk '
