@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import { ID_PATTERN } from '../app/lib/limits.ts';
 import { repoRoot } from './engine/paths.ts';
 import { isLearnerId, learnerCookie, learnerIdFrom, newLearnerId } from './sessions/identity.ts';
 import { Sessions, type SessionsOptions } from './sessions/manager.ts';
@@ -105,10 +106,9 @@ function prewarm(req: http.IncomingMessage, sessions: Sessions, learnerId: strin
   if (req.method !== 'GET' || h['sec-fetch-mode'] !== 'navigate' || h['sec-fetch-dest'] !== 'document') return;
   if (h['sec-fetch-site'] !== 'none' && h['sec-fetch-site'] !== 'same-origin') return;
   const lessonId = new URLSearchParams(query).get('id') ?? '';
-  if (LESSON_ID.test(lessonId)) sessions.prewarm(learnerId, lessonId);
+  if (ID_PATTERN.test(lessonId)) sessions.prewarm(learnerId, lessonId);
 }
 
-const LESSON_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticDir: string, policy: HostPolicy, sessions: Sessions): void {
   const host = req.headers.host ?? '';

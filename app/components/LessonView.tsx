@@ -3,9 +3,10 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'next/navigation';
 import Link from 'next/link';
+import { ID_PATTERN } from '../lib/limits.ts';
 import type { Failure, LessonContent } from '../lib/protocol.ts';
 import { call, onReady } from '../lib/socket.ts';
-import { LESSON_ID, openLessonWithShell, takeEarlyLesson, type LessonOpened, type OpenedShell } from '../lib/earlyLesson.ts';
+import { openLessonWithShell, takeEarlyLesson, type LessonOpened, type OpenedShell } from '../lib/earlyLesson.ts';
 import { ErrorNote } from './ErrorNote.tsx';
 import { Workbench } from './Workbench.tsx';
 import type { TerminalHandle } from './Terminal.tsx';
@@ -26,7 +27,7 @@ export function LessonView() {
 
   useEffect(() => {
     setOpened(null); setError(null); setShowText(false);
-    if (!LESSON_ID.test(lessonId)) {
+    if (!ID_PATTERN.test(lessonId)) {
       setError({ ok: false, message: lessonId ? `"${lessonId}" is not a lesson name` : 'no lesson was chosen', hint: 'pick one from the list of lessons' });
       return;
     }

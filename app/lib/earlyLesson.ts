@@ -1,10 +1,9 @@
 // earlyLesson.ts - the lesson page's first request, sent as soon as its script runs (before React hydrates): the lesson, its container and its shell in one round trip.
 'use client';
-import { LIMITS } from './limits.ts';
+import { ID_PATTERN, LIMITS } from './limits.ts';
 import type { Replies, TerminalOpened } from './protocol.ts';
 import { call, on } from './socket.ts';
 
-export const LESSON_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 /** The size asked for before the page is laid out; the terminal resizes its shell once it has fitted itself. */
 const FIRST_SIZE = { cols: 80, rows: 24 };
 const BUFFER_LIMIT = LIMITS.highWatermark * 2;
@@ -68,5 +67,5 @@ export function takeEarlyLesson(lessonId: string): Promise<LessonOpened> | null 
 // while React is still hydrating (the server has usually made the container and shell by then: see Sessions.prewarm).
 if (typeof window !== 'undefined' && window.location.pathname.replace(/\/+$/, '') === '/lesson') {
   const lessonId = new URLSearchParams(window.location.search).get('id') ?? '';
-  if (LESSON_ID.test(lessonId)) early = { lessonId, opened: openLessonWithShell(lessonId) };
+  if (ID_PATTERN.test(lessonId)) early = { lessonId, opened: openLessonWithShell(lessonId) };
 }

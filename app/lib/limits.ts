@@ -15,6 +15,9 @@ export const LIMITS = {
   ackEvery: 5_000,
 } as const;
 
+/** A lesson's or a step's id: a short lower-case name (the lesson folder's, the step file's). */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
 export const PANELS = ['ns', 'cgroup', 'overlay', 'process', 'security'] as const;
 export type PanelName = (typeof PANELS)[number];
 export const NS_TYPES = ['user', 'pid', 'mnt', 'uts', 'ipc', 'net', 'cgroup', 'time'] as const;

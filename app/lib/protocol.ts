@@ -2,12 +2,12 @@
 // The server imports it whole; the browser imports only its types (values come from limits.ts): zod only, no Node or DOM imports.
 import { z } from 'zod';
 
-import { LIMITS, NS_TYPES, PANELS, PROTOCOL_VERSION, type NsType, type PanelName } from './limits.ts';
+import { ID_PATTERN, LIMITS, NS_TYPES, PANELS, PROTOCOL_VERSION, type NsType, type PanelName } from './limits.ts';
 
 // The constants live in limits.ts (the browser's bundle takes them from there, without zod); re-exported for the server.
 export { LIMITS, NS_TYPES, PANELS, PROTOCOL_VERSION, type NsType, type PanelName };
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a short lower-case name');
+const id = z.string().regex(ID_PATTERN, 'must be a short lower-case name');
 const containerId = z.string().regex(/^[a-f0-9]{12}$/, 'must be a container id');
 const terminalId = z.string().regex(/^t[a-f0-9]{12}$/, 'must be a terminal id');
 const cols = z.number().int().min(LIMITS.cols.min).max(LIMITS.cols.max);

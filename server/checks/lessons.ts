@@ -9,6 +9,7 @@ import { UserError } from '../engine/errors.ts';
 import { resolveImage } from '../engine/images/index.ts';
 import { repoRoot } from '../engine/paths.ts';
 import { permissions } from '../engine/seccomp/index.ts';
+import { ID_PATTERN } from '../../app/lib/limits.ts'; // the protocol's id: lesson and step ids travel in socket events
 
 export interface Step { id: string; title: string; markdown: string; verify: string /* abs path */; solve: string /* abs path */ }
 export interface Lesson {
@@ -16,8 +17,6 @@ export interface Lesson {
   container: unknown /* partial OCI config from frontmatter */; allow: string[]; markdown: string; steps: Step[]; challenge?: Step;
 }
 
-/** The protocol's id (app/lib/protocol.ts): lesson and step ids travel in socket events. */
-const ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const STEP_FILE = /^(\d{2})-([a-z0-9][a-z0-9._-]*)\.md$/;
 const SCRIPT_FILE = /^(.+)\.(verify|solve)\.sh$/;
 export const defaultLessonsRoot = path.join(repoRoot, 'lessons');
@@ -112,7 +111,7 @@ function loadSteps(stepsDir: string): Step[] {
     const m = STEP_FILE.exec(name);
     if (!m) throw new UserError(`${shown(file)}: not a step file`, 'steps are named NN-name.md (two digits, then lower-case letters, digits, . _ -), with NN-name.verify.sh and NN-name.solve.sh');
     const id = name.slice(0, -'.md'.length);
-    if (!ID.test(id)) throw new UserError(`${shown(file)}: step id '${id}' is too long (at most 64 characters)`);
+    if (!ID_PATTERN.test(id)) throw new UserError(`${shown(file)}: step id '${id}' is too long (at most 64 characters)`);
     const twin = byNumber.get(m[1]);
     if (twin) throw new UserError(`${shown(file)}: step number ${m[1]} is also used by ${twin}`);
     byNumber.set(m[1], name);
@@ -127,7 +126,7 @@ export function loadLesson(dir: string): Lesson {
   dir = path.resolve(dir);
   const id = path.basename(dir);
   const lessonFile = path.join(dir, 'lesson.md');
-  if (!ID.test(id)) throw new UserError(`${shown(dir)}: '${id}' is not a lesson id`, 'name lesson folders like 01-what-is-a-container (lower-case letters, digits, . _ -)');
+  if (!ID_PATTERN.test(id)) throw new UserError(`${shown(dir)}: '${id}' is not a lesson id`, 'name lesson folders like 01-what-is-a-container (lower-case letters, digits, . _ -)');
   requireFile(lessonFile, 'a lesson folder needs lesson.md');
   const { data, body } = readFrontmatter(lessonFile);
   const meta = parseFrontmatter(lessonSchema, data, lessonFile);
