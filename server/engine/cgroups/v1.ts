@@ -21,9 +21,6 @@ export interface V1Options {
 /** systemd's mapping (cgroup_cpu_weight_to_shares): the v2 default weight 100 is the v1 default 1024 shares. */
 export const weightToShares = (weight: number) => Math.min(262144, Math.max(2, Math.floor((weight * 1024) / 100)));
 
-/** Limits already read back once in this process: "<parent dir>\0<file>\0<value>" (see applyLimits). */
-const verifiedLimits = new Set<string>();
-
 export class CgroupV1Driver implements CgroupDriver {
   readonly version = 1 as const;
   readonly root: string;
@@ -120,19 +117,12 @@ export class CgroupV1Driver implements CgroupDriver {
     }
   }
 
-  /**
-   * Write each limit, then read it back: a limit the kernel did not keep must not pass silently. What the kernel
-   * keeps of a value written to a file depends only on the value and the hierarchy, so each (parent, file, value)
-   * is read back once per process; the leaf's file system type is still checked for every container.
-   */
+  /** Write each limit, then read it back, for every container: a limit the kernel did not keep must not pass silently. */
   private applyLimits(dirs: Map<string, string>, limits: CgroupLimits): void {
     const set = (controller: string, file: string, value: string, ok?: (raw: string) => boolean) => {
       const full = path.join(dirs.get(controller)!, file);
       writeCg(full, value);
-      const key = `${path.dirname(path.dirname(full))}\0${file}\0${value}`;
-      if (verifiedLimits.has(key)) return;
       verify(full, value, ok);
-      verifiedLimits.add(key);
     };
     const memory = dirs.get('memory')!;
     if (limits.memoryMax !== undefined) {
