@@ -58,7 +58,19 @@ if (e2eFiles.length) {
 }
 
 // 3. the cgroup v2 driver for real, in a throw-away VM with a pure v2 hierarchy (this dev machine is hybrid)
-const v2vm = path.resolve(repo, '..', 'shared', 'tools', 'v2vm.sh');
+// ../shared/tools/v2vm.sh beside this checkout; for a clone of a local checkout, beside the checkout it came from
+// (git clone -q /path/to/glassbox /tmp/x/g); or GLASSBOX_V2VM.
+function findV2vm() {
+  const beside = (dir) => path.resolve(dir, '..', 'shared', 'tools', 'v2vm.sh');
+  const candidates = [process.env.GLASSBOX_V2VM, beside(repo)];
+  try {
+    const origin = execFileSync('git', ['-C', repo, 'remote', 'get-url', 'origin'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const local = origin.startsWith('file://') ? origin.slice('file://'.length) : origin;
+    if (path.isAbsolute(local) && fs.existsSync(local)) candidates.push(beside(local));
+  } catch { /* not a git checkout, or no origin */ }
+  return candidates.find((c) => c && fs.existsSync(c)) ?? beside(repo);
+}
+const v2vm = findV2vm();
 // the cgroup drivers, the engine, the cgroup panel and every lesson's replay (facts must hold on v2 as on v1)
 const v2files = ['server/engine/cgroups/driver.test.ts', 'server/engine/cgroups/probe.test.ts', 'server/engine/v2.test.ts',
   'server/watchers/cgroup.test.ts', 'server/checks/replay.test.ts'].filter((f) => fs.existsSync(f));
