@@ -8,6 +8,7 @@ box_net=$(stat -L -c %i "/proc/$GB_PID/ns/net") || { echo "the container's init 
 links=
 seen=
 while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own stdin
+  [ -n "$pid" ] || continue
   seen="$seen $ns"
   links="$links$(nsenter -t "$pid" -n sh -c 'ip -o link show type veth | sed "s/^/veth /"; ip -o link show type bridge | sed "s/^/bridge /"; ip -o -4 addr show | sed "s/^/addr /"' 2>/dev/null | awk -v ns="$ns" '
     $1 == "addr" { sub(/:$/, "", $3); addr[$3] = $5; next }
@@ -17,7 +18,7 @@ while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own std
       master = "-"; for (i = 5; i < NF; i++) if ($i == "master") master = $(i + 1)
       line[name] = ns " " idx " " peer " " name " " up " " master; kinds[name] = kind }
     END { for (d in line) print line[d] " " (d in addr ? addr[d] : "none") " " kinds[d] }')"$'\n'
-done 3< <(nested_ns net "$box_net")
+done 3<<<"$(nested_ns net "$box_net")"
 [ -n "$seen" ] || { echo "no process of the container is in a network namespace of its own yet"; exit 1; }
 result=$(printf '%s' "$links" | awk 'NF == 8 { ns[NR] = $1; idx[NR] = $2; peer[NR] = $3; name[NR] = $4; up[NR] = $5; master[NR] = $6; ip[NR] = $7; kind[NR] = $8; n = NR }
   END {

@@ -6,7 +6,8 @@ box_pids() {
 }
 
 # "PID INODE" for the first process found in each namespace of type $1 (user, mnt, ipc, net...) other than $2, the
-# container's own; nsenter -t PID then reaches that namespace.
+# container's own; nsenter -t PID then reaches that namespace. Read it with a here-string (3<<<"$(nested_ns ...)"), not
+# <(...): process substitution needs /dev/fd, which a minimal /dev (the cgroup-v2 test VM's) does not have.
 nested_ns() {
   local type=$1 own=$2 pid ns seen=
   for pid in $(box_pids); do

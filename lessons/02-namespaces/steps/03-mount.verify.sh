@@ -10,10 +10,11 @@ fi
 # One line per nested mount namespace that has /mnt/sub: namespace, device, propagation tags.
 lines=
 while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own stdin
+  [ -n "$pid" ] || continue
   # mountinfo: ID PARENT MAJOR:MINOR ROOT MOUNTPOINT OPTIONS [TAGS...] - TYPE SOURCE SUPEROPTIONS; the last /mnt/sub wins.
   sub=$(awk '$5 == "/mnt/sub" && $4 == "/" { tags = ""; for (i = 7; $i != "-"; i++) tags = tags " " $i; line = $3 tags } END { print line }' "/proc/$pid/mountinfo" 2>/dev/null)
   [ -n "$sub" ] && lines="$lines$ns $sub"$'\n'
-done 3< <(nested_ns mnt "$box_mnt")
+done 3<<<"$(nested_ns mnt "$box_mnt")"
 printf '%s' "$lines" | awk '{ t = ""; for (i = 3; i <= NF; i++) t = t " " $i; print "mnt:[" $1 "] /mnt/sub: device " $2 ", propagation" (t == "" ? " private" : t) }'
 # A shared mount in one namespace and a slave of its peer group, on the same device, in another.
 if printf '%s' "$lines" | awk '

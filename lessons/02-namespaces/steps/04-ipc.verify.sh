@@ -8,6 +8,7 @@ segments() { nsenter -t "$1" -i cat /proc/sysvipc/shm 2>/dev/null | awk 'NR > 1 
 own=$(segments "$GB_PID")
 seen=
 while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own stdin
+  [ -n "$pid" ] || continue
   seen="$seen $ns"
   found=$(segments "$pid")
   if [ -n "$found" ]; then
@@ -18,7 +19,7 @@ while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own std
     fi
     exit 0
   fi
-done 3< <(nested_ns ipc "$box_ipc")
+done 3<<<"$(nested_ns ipc "$box_ipc")"
 if [ -n "$seen" ]; then
   echo "a nested ipc namespace exists but holds no shared memory segment: start syslogd -C16 in it (unshare -r -i syslogd -C16)"
 else

@@ -8,13 +8,14 @@ box_net=$(stat -L -c %i "/proc/$GB_PID/ns/net") || { echo "the container's init 
 veths=
 seen=
 while read -r pid ns <&3; do  # on fd 3: what runs in the loop keeps its own stdin
+  [ -n "$pid" ] || continue
   seen="$seen $ns"
   veths="$veths$(nsenter -t "$pid" -n sh -c 'ip -o link show type veth; ip -o -4 addr show' 2>/dev/null | awk -v ns="$ns" '
     $3 == "inet" { sub(/:$/, "", $2); addr[$2] = $4; next }
     { idx = $1; sub(/:$/, "", idx); split($2, n, "@"); name = n[1]; peer = n[2]; sub(/^if/, "", peer); sub(/:$/, "", peer)
       up = ($3 ~ /[<,]UP[,>]/ && $3 ~ /LOWER_UP/) ? 1 : 0; line[name] = ns " " idx " " peer " " name " " up }
     END { for (d in line) print line[d] " " (d in addr ? addr[d] : "none") }')"$'\n'
-done 3< <(nested_ns net "$box_net")
+done 3<<<"$(nested_ns net "$box_net")"
 [ -n "$seen" ] || { echo "no process of the container is in a network namespace of its own: in unshare -r sh, start two with unshare -n sleep 1000000 &"; exit 1; }
 pair=$(printf '%s' "$veths" | awk 'NF == 6 { ns[NR] = $1; idx[NR] = $2; peer[NR] = $3; name[NR] = $4; up[NR] = $5; ip[NR] = $6; n = NR }
   END { for (i = 1; i <= n; i++) for (j = 1; j <= n; j++)
