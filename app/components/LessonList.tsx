@@ -1,10 +1,15 @@
-// LessonList.tsx - lessons:list as cards with minutes and progress (done/steps).
+// LessonList.tsx - lessons:list as cards with minutes and progress (done/steps); a click starts the lesson's container at once.
 'use client';
 import { useEffect, useState } from 'react';
 import Link from 'next/link';
 import type { Failure, LessonSummary } from '../lib/protocol.ts';
 import { call, onReady } from '../lib/socket.ts';
+import { openLessonEarly } from '../lib/earlyLesson.ts';
 import { ErrorNote } from './ErrorNote.tsx';
+
+/** The primary button without a modifier: the link opens here, not in a new tab or window. */
+const plain = (e: { button: number; metaKey: boolean; ctrlKey: boolean; shiftKey: boolean; altKey: boolean }) =>
+  e.button === 0 && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey;
 
 export function LessonList() {
   const [lessons, setLessons] = useState<LessonSummary[] | null>(null);
@@ -16,6 +21,13 @@ export function LessonList() {
     });
   }), []);
 
+  // The terminal's code is fetched while the learner reads the list, so picking a lesson does not wait for it.
+  useEffect(() => {
+    if (!lessons?.length) return;
+    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
+    idle(() => { void import('@xterm/xterm').catch(() => {}); void import('@xterm/addon-fit').catch(() => {}); });
+  }, [lessons]);
+
   if (error) return <ErrorNote title="The lessons could not be loaded" error={error} />;
   if (!lessons) return <p className="waiting" aria-busy="true">Loading the lessons…</p>;
   if (lessons.length === 0) return <p>No lessons are installed. Add a folder under <code>lessons/</code>.</p>;
@@ -25,7 +37,11 @@ export function LessonList() {
         const pct = l.steps ? Math.round((l.done / l.steps) * 100) : 0;
         return (
           <li key={l.id} className="lesson-card" data-testid="lesson-card">
-            <Link href={`/lesson/?id=${encodeURIComponent(l.id)}`} className="lesson-link">
+            <Link href={`/lesson/?id=${encodeURIComponent(l.id)}`} className="lesson-link"
+              // A plain click opens the lesson in this tab: its container and shell are asked for at once, while the
+              // page renders; with a mouse already as the button goes down (a touch may still become a scroll).
+              onPointerDown={(e) => { if (e.pointerType === 'mouse' && plain(e)) openLessonEarly(l.id); }}
+              onClick={(e) => { if (plain(e)) openLessonEarly(l.id); }}>
               <span className="lesson-order">{l.order}</span>
               <span className="lesson-text">
                 <span className="lesson-title">{l.title}</span>

@@ -53,19 +53,49 @@ export async function openLessonWithShell(lessonId: string): Promise<LessonOpene
   return { ...reply, shell: { reply: opened, size: FIRST_SIZE, take: () => { offOutput(); offExit(); return buffered; } } };
 }
 
-let early: { lessonId: string; opened: Promise<LessonOpened> } | null = null;
+let early: { lessonId: string; opened: Promise<LessonOpened>; expiry: ReturnType<typeof setTimeout> | null } | null = null;
+/** A shell asked for on a click that no lesson page took up in this long (the navigation failed or went elsewhere) is closed. */
+const UNTAKEN_MS = 15_000;
 
-/** The reply to the request this module sent when it loaded, if it was for this lesson; handed out once. */
+/** The reply to the request sent before the lesson page rendered, if it was for this lesson; handed out once. */
 export function takeEarlyLesson(lessonId: string): Promise<LessonOpened> | null {
   if (!early || early.lessonId !== lessonId) return null;
-  const { opened } = early;
+  const { opened, expiry } = early;
+  if (expiry) clearTimeout(expiry);
   early = null;
   return opened;
+}
+
+/**
+ * A lesson link was clicked: ask for the lesson, its container and its shell now, while the router fetches and renders
+ * the page (the page takes the reply with takeEarlyLesson). A second click on the same lesson reuses the request.
+ */
+export function openLessonEarly(lessonId: string): void {
+  if (!ID_PATTERN.test(lessonId) || early?.lessonId === lessonId) return;
+  dropEarly();
+  const opened = openLessonWithShell(lessonId);
+  const expiry = setTimeout(() => { if (early?.opened === opened) dropEarly(); }, UNTAKEN_MS);
+  early = { lessonId, opened, expiry };
+}
+
+/** Forgets a request no page took, ending a shell it started (the container stays the learner's, as any lesson's does). */
+function dropEarly(): void {
+  if (!early) return;
+  const { opened, expiry } = early;
+  if (expiry) clearTimeout(expiry);
+  early = null;
+  void opened.then((reply) => {
+    if (!reply.ok || !reply.shell?.reply.ok) return;
+    reply.shell.take();
+    // A shell this tab already had (re-attached by its stored id) stays for the next visit.
+    const { terminalId } = reply.shell.reply;
+    if (stored(terminalKey(reply.containerId, 0)) !== terminalId) void call('terminal:close', { terminalId });
+  });
 }
 
 // On a lesson page, ask right away: the socket connects as this module loads, and the request follows the greeting
 // while React is still hydrating (the server has usually made the container and shell by then: see Sessions.prewarm).
 if (typeof window !== 'undefined' && window.location.pathname.replace(/\/+$/, '') === '/lesson') {
   const lessonId = new URLSearchParams(window.location.search).get('id') ?? '';
-  if (ID_PATTERN.test(lessonId)) early = { lessonId, opened: openLessonWithShell(lessonId) };
+  if (ID_PATTERN.test(lessonId)) early = { lessonId, opened: openLessonWithShell(lessonId), expiry: null };
 }
