@@ -16,8 +16,9 @@ export const STAGES = ['html', 'socket', 'lesson:open sent', 'lesson:open reply'
 export type Stage = (typeof STAGES)[number];
 export type PromptResult = { ms: number[]; stages: Record<Stage, number[]> } | { na: string };
 
-function watchFrames(page: import('playwright-core').Page, t0: () => bigint, marks: Partial<Record<Stage, number>>): void {
-  const mark = (stage: Stage) => { marks[stage] ??= msSince(t0()); };
+/** Marks each stage once, from t0; nothing while t0 gives null (the home page loading before a pick). */
+function watchFrames(page: import('playwright-core').Page, t0: () => bigint | null, marks: Partial<Record<Stage, number>>): void {
+  const mark = (stage: Stage) => { const t = t0(); if (t !== null) marks[stage] ??= msSince(t); };
   page.on('response', (r) => { if (r.request().resourceType() === 'document') mark('html'); });
   page.on('websocket', (ws) => {
     mark('socket');
@@ -47,13 +48,32 @@ function appBuilt(log: (msg: string) => void): boolean {
   return fs.existsSync(page);
 }
 
+/** How the learner reaches the lesson: its card picked on the home page (the lab's own flow), or its URL typed into a fresh browser. */
+export type PromptFlow = 'pick' | 'url';
+/** The home page is left this long before the click: what it loads when idle (xterm's code) is then loaded, as for a reader. */
+const READ_MS = 1_000;
+
+async function promptShown(page: import('playwright-core').Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const rows = document.querySelectorAll('[data-testid="terminal"] .xterm-rows > div');
+    for (let r = rows.length - 1; r >= 0; r--) {
+      const text = (rows[r].textContent ?? '').trim();
+      if (text) return /[#$]$/.test(text);
+    }
+    return false;
+  }, null, { timeout: 30_000, polling: 5 });
+}
+
 /**
  * `learners` fresh browser contexts (each a new cookie, hence a new learner and a new container), after one warm-up
  * that is not counted (it pays for the first read of the bundles from disk), each after the previous learner's
- * container is gone (a deletion under way would be timed too). Each is timed from page.goto until the
- * terminal's last non-empty row (xterm's DOM renderer, which the app keeps under automation) ends in "#" or "$".
+ * container is gone (a deletion under way would be timed too). Each is timed until the terminal's last non-empty row
+ * (xterm's DOM renderer, which the app keeps under automation) ends in "#" or "$", from:
+ *  - pick: the click on the lesson's card, on a home page loaded and left alone for READ_MS (a new tab's first visit
+ *    otherwise: nothing of the lesson page is cached beyond what the home page itself loaded or prefetched);
+ *  - url: page.goto of the lesson's URL in the fresh context (a new renderer process, an empty cache: the cold case).
  */
-export async function timePrompt(base: string, lessonId: string, learners: number, log: (msg: string) => void, quiet: () => Promise<void>): Promise<PromptResult> {
+export async function timePrompt(flow: PromptFlow, base: string, lessonId: string, learners: number, log: (msg: string) => void, quiet: () => Promise<void>): Promise<PromptResult> {
   if (!fs.existsSync(CHROMIUM)) return { na: `n/a (${CHROMIUM} missing)` };
   if (!appBuilt(log)) return { na: 'n/a (app not built)' };
   const { chromium } = await import('playwright-core');
@@ -71,27 +91,29 @@ export async function timePrompt(base: string, lessonId: string, learners: numbe
       try {
         const page = await context.newPage();
         const marks: Partial<Record<Stage, number>> = {};
-        let t0 = process.hrtime.bigint();
+        let t0: bigint | null = null;
         watchFrames(page, () => t0, marks);
-        t0 = process.hrtime.bigint();
-        await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
-        await page.waitForFunction(() => {
-          const rows = document.querySelectorAll('[data-testid="terminal"] .xterm-rows > div');
-          for (let r = rows.length - 1; r >= 0; r--) {
-            const text = (rows[r].textContent ?? '').trim();
-            if (text) return /[#$]$/.test(text);
-          }
-          return false;
-        }, null, { timeout: 30_000, polling: 5 });
+        if (flow === 'pick') {
+          await page.goto(`${base}/`, { timeout: 30_000 });
+          const card = page.locator(`[data-testid="lesson-card"] a[href*="id=${encodeURIComponent(lessonId)}"]`);
+          await card.waitFor({ timeout: 30_000 });
+          await page.waitForTimeout(READ_MS);
+          t0 = process.hrtime.bigint();
+          await card.click({ timeout: 30_000 });
+        } else {
+          t0 = process.hrtime.bigint();
+          await page.goto(url, { waitUntil: 'commit', timeout: 30_000 });
+        }
+        await promptShown(page);
         const took = msSince(t0);
         if (i > 0) {
           ms.push(took);
           for (const k of STAGES) if (marks[k] !== undefined) stages[k].push(marks[k]);
         }
-        log(`  browser learner ${i === 0 ? 'warm-up' : i}: prompt after ${took.toFixed(0)} ms`);
+        log(`  ${flow} learner ${i === 0 ? 'warm-up' : i}: prompt after ${took.toFixed(0)} ms`);
       } catch (e) {
         const msg = (e as Error).message.split('\n')[0];
-        log(`  browser learner ${i}: ${msg}`);
+        log(`  ${flow} learner ${i}: ${msg}`);
         return { na: /Timeout/.test(msg) ? 'n/a (no prompt in 30 s)' : `n/a (${msg.slice(0, 60)})` };
       } finally {
         await context.close();
