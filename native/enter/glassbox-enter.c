@@ -13,6 +13,7 @@
  * Both processes are made non-dumpable at once: after setns(CLONE_NEWUSER) root in the container would
  * otherwise be able to ptrace us while we still hold host resources (CVE-2016-9962, runc).
  * Joining a user namespace without --uid/--gid means uid/gid 0 of that namespace, never host root.
+ * With --tty the command gets a pty of the container's own devpts and the parent relays it to ours (relay.c).
  * Errors read `glassbox-enter: <step>: <syscall>: <path or argument>: <strerror>` and exit 125.
  */
 #define _GNU_SOURCE
@@ -186,7 +187,7 @@ static void load_seccomp(const struct plan *pl, struct sock_fprog *prog) {
     fail("seccomp", "seccomp(SECCOMP_SET_MODE_FILTER)", pl->seccomp_path);
 }
 
-static void __attribute__((noreturn)) run_child(const struct plan *pl, struct sock_fprog *prog, int last_cap) {
+static void __attribute__((noreturn)) run_child(const struct plan *pl, struct sock_fprog *prog, int last_cap, int tty_slave) {
   char what[64];
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) signal(forwarded[i], SIG_DFL);
@@ -195,6 +196,9 @@ static void __attribute__((noreturn)) run_child(const struct plan *pl, struct so
   sigemptyset(&empty);
   sigprocmask(SIG_SETMASK, &empty, NULL);
   if (chdir(pl->cwd ? pl->cwd : "/") < 0) fail("cwd", "chdir", pl->cwd ? pl->cwd : "/");
+  /* The container's own pty when we relay (relay.c), else the terminal we were given. */
+  if (tty_slave >= 0 && (dup2(tty_slave, 0) < 0 || dup2(tty_slave, 1) < 0 || dup2(tty_slave, 2) < 0))
+    fail("tty", "dup2", "the container's pty");
   if (pl->tty && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)) fail("tty", "ioctl(TIOCSCTTY)", "stdin");
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which the drop below may remove: do it
    * first, as runc's setns init does (the filter must then allow the calls below, as Docker's does). */
@@ -264,12 +268,6 @@ int main(int argc, char **argv) {
   if (pidfd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0) fail("target", "pidfd_send_signal", procpath);
 
   join_cgroups(&pl);
-  if (pl.tty) release_tty();
-  sigset_t set;
-  sigemptyset(&set);
-  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaddset(&set, forwarded[i]);
-  sigaddset(&set, SIGCHLD);
-  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) fail("signals", "sigprocmask", "forwarded");
   join_namespaces(pidfd, procfd, ns_flags, procpath);
   /* Our host uid is usually unmapped in the container: without a uid change the command would run as
    * host root (kuid 0, shown as the overflow uid) with no capabilities. Default to the container's root. */
@@ -279,9 +277,22 @@ int main(int argc, char **argv) {
   }
   if (pidfd >= 0) close(pidfd);
   close(procfd);
+  /* --tty: a pty of the container's own (relayed, see relay.c) when it has a mount namespace of its own and a devpts
+     in it; else the command takes the terminal we were given, which our session must first let go of. Before the
+     signals are blocked: letting go raises a SIGHUP that must be ignored, not queued for the command. */
+  int tty_slave = -1;
+  int master = pl.tty && (ns_flags & CLONE_NEWNS) ? open_container_pty(&pl, &tty_slave) : -1;
+  if (pl.tty && master < 0) release_tty();
+  sigset_t set;
+  sigemptyset(&set);
+  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++) sigaddset(&set, forwarded[i]);
+  sigaddset(&set, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) fail("signals", "sigprocmask", "forwarded");
 
   pid_t child = fork();
   if (child < 0) fail("fork", "fork", procpath);
-  if (child == 0) run_child(&pl, &prog, last_cap);
-  return wait_child(child, &set);
+  if (child == 0) run_child(&pl, &prog, last_cap, tty_slave);
+  if (master < 0) return wait_child(child, &set);
+  close(tty_slave);
+  return relay(child, master, &set);
 }

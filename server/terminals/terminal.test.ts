@@ -1,5 +1,6 @@
 // terminal.test.ts - a real shell in a real container through node-pty: output, minimal env, flow control under a flood, re-attach.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
 import { setupHarness, until } from '../engine/testing.ts';
 import { LIMITS } from '../../app/lib/protocol.ts';
@@ -103,6 +104,31 @@ test('a detached flood stops at the high watermark; re-attach replays the screen
   term.input('cat /tmp/pid\r');
   await until(() => second.text().split(`pid=${pid}`).length > 1 && second.text().lastIndexOf(`\n${pid}\r`) > 0, 'the pid file matches');
   assert.equal(first.text().includes('DETACHED'), false, 'the departed viewer got nothing more');
+});
+
+test('the shell has a pty of the container\'s own: tty names it, its root owns it, resizes reach it, dispose hangs it up', async (t) => {
+  const c = await container(t);
+  const term = new Terminal(c, { cols: 80, rows: 24 });
+  t.after(() => term.dispose());
+  const out = collector();
+  await term.attach(out.sink);
+  term.input('tty; stat -c "owner=%u:%g" "$(tty)"; stty size; echo O""NE\r');
+  await until(() => out.text().includes('ONE\r\n'), 'tty output');
+  assert.match(out.text(), /^\/dev\/pts\/\d+\r$/m, 'a terminal the container can name (its devpts)');
+  assert.match(out.text(), /owner=0:0/, 'owned by the container\'s root');
+  assert.match(out.text(), /^24 80\r$/m);
+  term.resize(100, 30);
+  term.input('stty size; echo T""WO\r');
+  await until(() => out.text().includes('TWO\r\n'), 'size after the resize');
+  assert.match(out.text(), /^30 100\r$/m);
+  // A foreground job when the terminal goes: the hang-up reaches it too, as closing a real terminal does.
+  term.input('sleep 987654\r');
+  const sleeping = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).some((p) => {
+    try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\0' + '987654\0'; } catch { return false; }
+  });
+  await until(sleeping, 'the sleep runs');
+  term.dispose();
+  await until(() => !sleeping(), 'the sleep is hung up with its terminal', 10_000);
 });
 
 test('dispose kills the shell and reports nothing further', async (t) => {
