@@ -149,12 +149,25 @@ int relay(pid_t child, int master, const sigset_t *signals) {
     int st;
     if (waitpid(child, &st, WNOHANG) == child) status = status_of(st);
   }
-  /* The command has exited: its last words are still in the pty (and in `out`), then we go with its status. */
-  fcntl(1, F_SETFL, fl1);
-  for (int rounds = 0; near_open && master >= 0 && rounds < 64; rounds++) {
-    if (!drain(1, &out) || !fill(master, &out) || !out.len) break;
+  /* The command has exited: its last words may still be on their way through the pty (a write reaches the master's
+     side a moment later, from a kernel worker) and in `out`. Read until EIO (no one holds the container's side) or
+     until it has been quiet for QUIET_MS (something the command started still holds it), then go with its status. */
+  enum { QUIET_MS = 100, STALLED_MS = 2000 };
+  while (near_open) {
+    if (out.len) {
+      /* Our side not reading (a paused, detached terminal) for STALLED_MS: the rest is dropped, the exit not held. */
+      struct pollfd w = {1, POLLOUT, 0};
+      if (poll(&w, 1, STALLED_MS) <= 0 || !drain(1, &out)) break;
+      continue;
+    }
+    if (master < 0) break;
+    struct pollfd r = {master, POLLIN, 0};
+    if (poll(&r, 1, QUIET_MS) <= 0 || !fill(master, &out) || !out.len) {
+      close(master);
+      master = -1;
+    }
   }
-  if (near_open) drain(1, &out);
+  fcntl(1, F_SETFL, fl1);
   if (have_termios) tcsetattr(0, TCSANOW, &saved);
   fcntl(0, F_SETFL, fl0);
   if (status < 0) {

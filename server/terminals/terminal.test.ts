@@ -145,15 +145,17 @@ test('dispose kills the shell and reports nothing further', async (t) => {
   term.dispose(); // idempotent
 });
 
-test('the shell exiting reports its status', async (t) => {
+test('the shell exiting reports its status, after its last output', async (t) => {
   const c = await container(t);
   const term = new Terminal(c, { cols: 80, rows: 24 });
   t.after(() => term.dispose());
   const out = collector();
   await term.attach(out.sink);
-  term.input('exit 3\r');
+  // Its last words come through first (the relay drains the container's pty after the shell has gone).
+  term.input('echo "last-$((40+2))"; exit 3\r');
   await until(() => out.exit() !== null, 'exit');
   assert.equal(out.exit(), 3);
+  assert.match(out.text(), /last-42/);
 });
 
 h.leakCheck();
