@@ -1,7 +1,8 @@
 // Terminal.tsx - xterm.js bound to one shell in a container: re-attach after reconnect, flow-control acks, fit, links, search.
 'use client';
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { Terminal as XTerm } from '@xterm/xterm';
+import { Terminal as XTermClass, type Terminal as XTerm } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
 import type { SearchAddon } from '@xterm/addon-search';
 import '@xterm/xterm/css/xterm.css';
 import { LIMITS } from '../lib/limits.ts';
@@ -13,20 +14,12 @@ import { KeyBar, type KeyBarState } from './KeyBar.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
 
 
-/** xterm's code is fetched as soon as this module loads (while the lesson and its container are still opening), not
- *  after: the prompt then appears as soon as the container answers. */
-let xtermLoad: ReturnType<typeof fetchXterm> | null = null;
-function fetchXterm() {
-  // Only what the first screen needs; links and search come after it (loadExtras).
-  return Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]);
-}
+// xterm itself is a static import: its chunk is in the page's own script tags, fetched and compiled (off the main
+// thread) from the first moment of a page load, not requested once the page's modules run. Links and search come
+// after the first screen (loadExtras).
 function loadExtras() {
   return Promise.all([import('@xterm/addon-web-links'), import('@xterm/addon-search')]);
 }
-function loadXterm() {
-  return (xtermLoad ??= fetchXterm());
-}
-if (typeof window !== 'undefined') void loadXterm();
 
 export interface TerminalHandle {
   /** Types text into the shell as if the learner had typed it. */
@@ -101,7 +94,6 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
     let disposed = false;
     const cleanups: Array<() => void> = [];
     (async () => {
-      const [{ Terminal: XTermClass }, { FitAddon }] = await loadXterm();
       if (disposed || !hostRef.current) return;
       const term = new XTermClass({
         cursorBlink: true,
