@@ -95,6 +95,8 @@ function limitsOf(config: OciConfig): CgroupLimits {
   const r = config.linux?.resources;
   const limits: CgroupLimits = {};
   if (r?.memory?.limit !== undefined && r.memory.limit > 0) limits.memoryMax = r.memory.limit;
+  // OCI's reservation is memory.low on v2 and the soft limit on v1 (runc, crun).
+  if (r?.memory?.reservation !== undefined && r.memory.reservation > 0) limits.memoryLow = r.memory.reservation;
   if (r?.pids?.limit !== undefined && r.pids.limit > 0) limits.pidsMax = r.pids.limit;
   if (r?.cpu?.quota !== undefined && r.cpu.quota > 0) {
     limits.cpuQuotaUs = r.cpu.quota;

@@ -33,4 +33,13 @@ test('a fork bomb stops at pids.max: fewer than 32 forks, then EAGAIN', { timeou
   assert.equal(r.container.cgroupStats()!.pidsMax, 32);
 });
 
+test('a memory reservation lands in the kernel: memory.low on v2, the soft limit on v1', async (t) => {
+  const config = h.config(['sleep', '1000'], { flags: { memory: '64m' } });
+  config.linux!.resources!.memory = { ...config.linux!.resources!.memory, reservation: 16 * 1024 * 1024 };
+  const { container } = await h.create(t, config);
+  const stats = container.cgroupStats()!;
+  const file = stats.version === 2 ? 'memory.low' : 'memory/memory.soft_limit_in_bytes';
+  assert.equal(stats.files[file], String(16 * 1024 * 1024), `${file}: ${JSON.stringify(stats.files)}`);
+});
+
 h.leakCheck();

@@ -196,7 +196,7 @@ export function mkdirCgroup(root: string, rel: string, version: 1 | 2): string[]
 export function checkLimits(limits: CgroupLimits): void {
   const bad = (what: string, hint: string) => new UserError(`invalid cgroup limit ${what}`, hint);
   const positiveInt = (v: number | undefined) => v === undefined || (Number.isSafeInteger(v) && v > 0);
-  for (const key of ['memoryMax', 'memoryHigh', 'pidsMax', 'cpuQuotaUs', 'cpuPeriodUs', 'cpuWeight'] as const) {
+  for (const key of ['memoryMax', 'memoryHigh', 'memoryLow', 'pidsMax', 'cpuQuotaUs', 'cpuPeriodUs', 'cpuWeight'] as const) {
     if (!positiveInt(limits[key])) throw bad(`${key}=${limits[key]}`, 'limits are positive integers');
   }
   const { cpuQuotaUs, cpuPeriodUs, cpuWeight } = limits;

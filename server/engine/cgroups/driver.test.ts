@@ -93,6 +93,17 @@ describe(`cgroup v${driver.version} driver`, () => {
     assert.deepEqual(cg.pids(), []);
   });
 
+  test('a reservation (memoryLow) is memory.low on v2 and the soft limit on v1, ahead of memoryHigh there', () => {
+    const cg = create({ memoryMax: 100 * MiB, memoryHigh: 80 * MiB, memoryLow: 30 * MiB });
+    if (v2) {
+      assert.equal(raw(cg.id, 'memory.low'), String(30 * MiB));
+      assert.equal(raw(cg.id, 'memory.high'), String(80 * MiB));
+    } else {
+      assert.equal(raw(cg.id, 'memory/memory.soft_limit_in_bytes'), String(30 * MiB));
+    }
+    assert.equal(cg.stats().files[v2 ? 'memory.low' : 'memory/memory.soft_limit_in_bytes'], String(30 * MiB));
+  });
+
   test('an unlimited cgroup reports null limits', () => {
     const stats = create({}).stats();
     assert.equal(stats.memoryMax, null);

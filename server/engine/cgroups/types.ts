@@ -6,6 +6,9 @@ export interface CgroupLimits {
   memoryMax?: number;
   /** memory.high (v1: memory.soft_limit_in_bytes, the nearest v1 has), bytes. */
   memoryHigh?: number;
+  /** memory.low, memory kept from reclaim (v1: memory.soft_limit_in_bytes, as runc and crun map OCI's reservation),
+   *  bytes. On v1 it and memoryHigh share the one soft limit: memoryLow wins. */
+  memoryLow?: number;
   /** pids.max */
   pidsMax?: number;
   /** cpu.max quota (v1: cpu.cfs_quota_us), microseconds per period. */

@@ -134,10 +134,10 @@ export class CgroupV1Driver implements CgroupDriver {
         set('memory', 'memory.memsw.limit_in_bytes', String(limits.memoryMax), (raw) => memoryMatches(limits.memoryMax!, raw));
       }
     }
-    // v1 has no memory.high; the soft limit is the nearest thing (reclaimed towards under global pressure only).
-    if (limits.memoryHigh !== undefined) {
-      set('memory', 'memory.soft_limit_in_bytes', String(limits.memoryHigh), (raw) => memoryMatches(limits.memoryHigh!, raw));
-    }
+    // v1 has neither memory.high nor memory.low; the soft limit is the nearest to both (reclaimed towards under global
+    // pressure only): a reservation (memoryLow, as runc and crun map it) if there is one, else memoryHigh.
+    const soft = limits.memoryLow ?? limits.memoryHigh;
+    if (soft !== undefined) set('memory', 'memory.soft_limit_in_bytes', String(soft), (raw) => memoryMatches(soft, raw));
     if (limits.pidsMax !== undefined) set('pids', 'pids.max', String(limits.pidsMax));
     if (limits.cpuPeriodUs !== undefined || limits.cpuQuotaUs !== undefined) {
       set('cpu', 'cpu.cfs_period_us', String(limits.cpuPeriodUs ?? 100000));

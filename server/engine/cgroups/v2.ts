@@ -141,6 +141,7 @@ function applyLimits(dir: string, limits: CgroupLimits): void {
     if (fs.existsSync(path.join(dir, 'memory.swap.max'))) set('memory.swap.max', '0');
   }
   if (limits.memoryHigh !== undefined) set('memory.high', String(limits.memoryHigh), (raw) => memoryMatches(limits.memoryHigh!, raw));
+  if (limits.memoryLow !== undefined) set('memory.low', String(limits.memoryLow), (raw) => memoryMatches(limits.memoryLow!, raw));
   if (limits.pidsMax !== undefined) set('pids.max', String(limits.pidsMax));
   if (limits.cpuQuotaUs !== undefined || limits.cpuPeriodUs !== undefined) {
     set('cpu.max', `${limits.cpuQuotaUs ?? 'max'} ${limits.cpuPeriodUs ?? 100000}`);
@@ -180,6 +181,7 @@ class V2Cgroup implements ContainerCgroup {
     const events = parseKeyed(read('memory.events'));
     const cpuStat = parseKeyed(read('cpu.stat'));
     read('memory.high');
+    read('memory.low');
     read('cpu.max');
     read('cpu.weight');
     read('memory.peak');
