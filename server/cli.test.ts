@@ -120,3 +120,53 @@ test('ps, exec, inspect, kill and rm on a running container', async () => {
     runner.kill('SIGKILL');
   }
 });
+
+test('on a terminal, run and exec give the command a pty of the container: tty names it, sizes, ^C and exit status pass', { timeout: 120_000 }, async () => {
+  const { default: ptyDefault, ...ptyNamed } = await import('node-pty');
+  const pty = ptyDefault ?? ptyNamed;
+  /** The CLI on a pseudo-terminal, as a person at a terminal runs it. */
+  const onTerminal = (args: string[]) => {
+    const p = pty.spawn(bin, args, { name: 'xterm', cols: 90, rows: 30, cwd: repo, env: env as Record<string, string> });
+    let out = '';
+    p.onData((d) => { out += d; });
+    const exited = new Promise<number>((resolve) => p.onExit(({ exitCode }) => resolve(exitCode)));
+    const until = async (re: RegExp, what: string) => {
+      for (const end = Date.now() + 30_000; !re.test(out);) {
+        if (Date.now() > end) throw new Error(`no ${what} in 30 s; the terminal shows ${JSON.stringify(out.slice(-300))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    return { p, exited, until, out: () => out };
+  };
+  const run = onTerminal(['run', '--rm', '--name', 'tty-run', 'busybox', '--', 'sh']);
+  try {
+    await run.until(/\/ # /, 'prompt');
+    run.p.write('tty; stty size; echo O""NE\r');
+    await run.until(/ONE\r+\n/, 'output');
+    // (the CLI's side of the terminal is in node's raw mode, which keeps ONLCR: lines end \r\r\n here)
+    assert.match(run.out(), /^\/dev\/pts\/0\r+$/m, 'the container\'s own devpts');
+    assert.match(run.out(), /^30 90\r+$/m);
+    run.p.resize(100, 40);
+    run.p.write('stty size; echo T""WO\r');
+    await run.until(/TWO\r+\n/, 'output after the resize');
+    assert.match(run.out(), /^40 100\r+$/m);
+    // ^C reaches the foreground job through the container's pty (its line discipline makes the SIGINT).
+    run.p.write('sleep 1000\r');
+    await new Promise((r) => setTimeout(r, 300));
+    run.p.write('\x03');
+    await run.until(/\^C/, 'the interrupt echoed');
+    run.p.write('echo after-$?\r');
+    await run.until(/after-130/, 'the sleep interrupted');
+
+    const exec = onTerminal(['exec', 'tty-run', '--', 'sh', '-c', 'tty; exit 4']);
+    await exec.until(/\/dev\/pts\/\d+/, 'tty in exec');
+    assert.equal(await exec.exited, 4);
+    assert.match(exec.out(), /^\/dev\/pts\/[1-9]\d*\r+$/m, 'a second pty of the same devpts');
+
+    run.p.write('exit 5\r');
+    assert.equal(await run.exited, 5);
+  } finally {
+    run.p.kill();
+    gb(['rm', '-f', 'tty-run']);
+  }
+});

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "plan.h"
+#include "relay.h"
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGWINCH, SIGUSR1, SIGUSR2};
 
@@ -229,6 +230,16 @@ static void __attribute__((noreturn)) run_child(const struct plan *pl, struct so
   _exit(err == EACCES ? 126 : 127);
 }
 
+static int status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+/* For the relay: the child's status once it has exited, else -1. */
+static int reap_child(pid_t child) {
+  int status;
+  return waitpid(child, &status, WNOHANG) == child ? status_of(status) : -1;
+}
+
+static void forward_signal(pid_t child, int sig) { kill(child, sig); }
+
 /* Forward signals to the child until it exits; exit with its status as a shell would report it. */
 static int wait_child(pid_t child, const sigset_t *set) {
   for (;;) {
@@ -236,7 +247,7 @@ static int wait_child(pid_t child, const sigset_t *set) {
     if (sig < 0) continue; /* EINTR */
     if (sig != SIGCHLD) { kill(child, sig); continue; }
     pid_t r = waitpid(child, &status, WNOHANG);
-    if (r == child) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (r == child) return status_of(status);
   }
 }
 
@@ -281,7 +292,7 @@ int main(int argc, char **argv) {
      in it; else the command takes the terminal we were given, which our session must first let go of. Before the
      signals are blocked: letting go raises a SIGHUP that must be ignored, not queued for the command. */
   int tty_slave = -1;
-  int master = pl.tty && (ns_flags & CLONE_NEWNS) ? open_container_pty(&pl, &tty_slave) : -1;
+  int master = pl.tty && (ns_flags & CLONE_NEWNS) ? open_container_pty(pl.has_uid, pl.uid, pl.has_gid, pl.gid, &tty_slave) : -1;
   if (pl.tty && master < 0) release_tty();
   sigset_t set;
   sigemptyset(&set);
@@ -294,5 +305,5 @@ int main(int argc, char **argv) {
   if (child == 0) run_child(&pl, &prog, last_cap, tty_slave);
   if (master < 0) return wait_child(child, &set);
   close(tty_slave);
-  return relay(child, master, &set);
+  return relay(child, master, &set, reap_child, forward_signal);
 }

@@ -3,7 +3,6 @@
 #define GB_ENTER_PLAN_H
 #include <stddef.h>
 #include <stdint.h>
-#include <signal.h>
 #include <sys/types.h>
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -39,10 +38,5 @@ extern const struct ns_kind ns_table[N_NS];
 
 /* Fills *pl from argv; on any bad argument prints `glassbox-enter: <what is wrong>` and exits 125. */
 void parse_args(struct plan *pl, int argc, char **argv);
-
-/* relay.c: a pty of the container's devpts (call inside its mount namespace): the master, and *slave; -1 if none. */
-int open_container_pty(const struct plan *pl, int *slave);
-/* relay.c: copies between our terminal (fds 0 and 1) and the master until `child` exits; returns its exit status. */
-int relay(pid_t child, int master, const sigset_t *signals);
 
 #endif

@@ -31,7 +31,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "relay.h"
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
@@ -45,7 +45,7 @@ static void copy_size(int from, int to) {
   if (ioctl(from, TIOCGWINSZ, &ws) == 0) ioctl(to, TIOCSWINSZ, &ws);
 }
 
-int open_container_pty(const struct plan *pl, int *slave) {
+int open_container_pty(int has_uid, uid_t uid, int has_gid, gid_t gid, int *slave) {
   struct open_how how = {
     .flags = O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK,
     .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
@@ -53,12 +53,12 @@ int open_container_pty(const struct plan *pl, int *slave) {
   /* The command's identity owns the slave (devpts gives it the opener's fsuid/fsgid). Back to root of the namespace
      after, not to our old ids: host root is unmapped in a user namespace (setfsuid would take the overflow uid), and
      leaving root drops the file-system capabilities the child still needs (its chdir comes before its setuid). */
-  if (pl->has_gid) setfsgid(pl->gid);
-  if (pl->has_uid) setfsuid(pl->uid);
+  if (has_gid) setfsgid(gid);
+  if (has_uid) setfsuid(uid);
   int dirfd = open("/dev/pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   int master = dirfd < 0 ? -1 : (int)syscall(SYS_openat2, dirfd, "ptmx", &how, sizeof how);
-  if (pl->has_uid) setfsuid(0);
-  if (pl->has_gid) setfsgid(0);
+  if (has_uid) setfsuid(0);
+  if (has_gid) setfsgid(0);
   if (dirfd >= 0) close(dirfd);
   if (master < 0) return -1;
   struct statfs fs;
@@ -98,9 +98,7 @@ static int drain(int to, struct buf *b) {
   return 1;
 }
 
-static int status_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
-
-int relay(pid_t child, int master, const sigset_t *signals) {
+int relay(pid_t child, int master, const sigset_t *signals, int (*reap)(pid_t child), void (*forward)(pid_t child, int sig)) {
   static struct buf in, out; /* in: our terminal -> the container's; out: back */
   /* Resizes reach us as SIGWINCH only from our controlling terminal: node-pty makes fd 0 that already; a plain spawn
      (`glassbox exec` on a tty) does not, so take it (we lead no group there, so setsid works). */
@@ -144,10 +142,9 @@ int relay(pid_t child, int master, const sigset_t *signals) {
     struct signalfd_siginfo si;
     while (sfd >= 0 && read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
       if (si.ssi_signo == SIGWINCH) { if (master >= 0) copy_size(0, master); }
-      else if (si.ssi_signo != SIGCHLD) kill(child, (int)si.ssi_signo);
+      else if (si.ssi_signo != SIGCHLD) forward(child, (int)si.ssi_signo);
     }
-    int st;
-    if (waitpid(child, &st, WNOHANG) == child) status = status_of(st);
+    status = reap(child);
   }
   /* The command has exited: its last words may still be on their way through the pty (a write reaches the master's
      side a moment later, from a kernel worker) and in `out`. Read until EIO (no one holds the container's side) or
@@ -170,9 +167,11 @@ int relay(pid_t child, int master, const sigset_t *signals) {
   fcntl(1, F_SETFL, fl1);
   if (have_termios) tcsetattr(0, TCSANOW, &saved);
   fcntl(0, F_SETFL, fl0);
-  if (status < 0) {
-    int st;
-    status = waitpid(child, &st, 0) == child ? status_of(st) : 125;
+  while (status < 0) {
+    /* The loop ended on an error: the command's status is still what we exit with. */
+    struct signalfd_siginfo si;
+    if (sfd < 0 || read(sfd, &si, sizeof si) < 0) usleep(10000);
+    status = reap(child);
   }
   return status;
 }

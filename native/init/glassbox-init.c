@@ -8,6 +8,8 @@
  * WNOHANG) until none is left), anything else is forwarded to the main child (to its process group when
  * it leads a process group on a tty). When the main child exits, init exits with its status (128+signal when
  * it was killed), and the kernel kills whatever is left in the namespace. The parent allocates nothing.
+ * As PID 1 on a terminal (`glassbox run` on a tty) it gives the command a pty of the container's own devpts and
+ * relays it to the one it was given (relay.c, as glassbox-enter --tty does), so `tty` names /dev/pts/0 inside.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,6 +23,8 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include "../enter/relay.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -66,6 +70,22 @@ static int exit_code(int status) {
   return 1;
 }
 
+/* For the relay: reap every zombie; the main child's status once it is among them, else -1. */
+static int reap_all(pid_t child) {
+  for (;;) {
+    int status;
+    pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid < 0 && errno == EINTR) continue;
+    if (pid <= 0) return -1;
+    if (pid == child) return exit_code(status);
+  }
+}
+
+/* To the child's process group (it leads one on its tty), or to the child before its setsid(). */
+static void forward_to_group(pid_t child, int sig) {
+  if (kill(-child, sig) < 0) kill(child, sig);
+}
+
 int main(int argc, char **argv) {
   int first = 1;
   if (first < argc && strcmp(argv[first], "--") == 0) first++;
@@ -78,7 +98,10 @@ int main(int argc, char **argv) {
   if (getpid() != 1) prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
   int on_tty = isatty(0);
-  if (on_tty && tcgetsid(0) == getpid()) release_tty();
+  /* A container's init (PID 1) on a terminal: a pty of the container's own for the command, relayed, while we keep
+     the given one as our controlling tty (its resizes reach us). Else, or if there is none, the command takes ours. */
+  int tty_slave = -1, master = on_tty && getpid() == 1 ? open_container_pty(0, 0, 0, 0, &tty_slave) : -1;
+  if (on_tty && master < 0 && tcgetsid(0) == getpid()) release_tty();
   sigset_t all, empty;
   sigfillset(&all);
   sigemptyset(&empty);
@@ -87,8 +110,8 @@ int main(int argc, char **argv) {
     perror("glassbox-init: sigprocmask");
     return 125;
   }
-  int sfd = signalfd(-1, &all, SFD_CLOEXEC);
-  if (sfd < 0) {
+  int sfd = master >= 0 ? -2 : signalfd(-1, &all, SFD_CLOEXEC); /* the relay reads signals itself */
+  if (sfd == -1) {
     perror("glassbox-init: signalfd");
     return 125;
   }
@@ -97,7 +120,14 @@ int main(int argc, char **argv) {
     perror("glassbox-init: fork");
     return 125;
   }
-  if (child == 0) exec_child(argv + first, on_tty, &empty);
+  if (child == 0) {
+    if (tty_slave >= 0 && (dup2(tty_slave, 0) < 0 || dup2(tty_slave, 1) < 0 || dup2(tty_slave, 2) < 0)) _exit(125);
+    exec_child(argv + first, on_tty, &empty);
+  }
+  if (master >= 0) {
+    close(tty_slave);
+    return relay(child, master, &all, reap_all, forward_to_group);
+  }
 
   for (;;) {
     struct signalfd_siginfo si;
