@@ -1,7 +1,7 @@
-/* relay.c - glassbox-enter --tty: the command gets a pseudo-terminal of the container's own devpts (so `tty`, `ps` and
- * anything that reopens its terminal by name see /dev/pts/N inside the container), and we copy bytes between it and
- * the terminal we were given (node-pty's, or the user's for `glassbox exec -t`), as runc's console socket and a
- * containerd shim do between them.
+/* relay.c - glassbox-enter --tty and glassbox-init as PID 1 on a tty: the command gets a pseudo-terminal of the
+ * container's own devpts (so `tty`, `ps` and anything that reopens its terminal by name see /dev/pts/N inside the
+ * container), and we copy bytes between it and the terminal we were given (node-pty's, or the CLI's for `glassbox
+ * exec` and `run` on a tty), as runc's console socket and a containerd shim do between them.
  *
  * The pty is opened after setns into the container's mount namespace, as the container's user (setfsuid: the slave is
  * created with the opener's fsuid, so the command owns its terminal), from /dev/pts/ptmx without following any
@@ -81,7 +81,7 @@ int open_container_pty(int has_uid, uid_t uid, int has_gid, gid_t gid, int *slav
 
 struct buf { char data[16384]; size_t len, off; };
 
-enum { FULL_PAUSE_NS = 1000000, BULK_BYTES = 128, BULK_PAUSE_NS = 1000000 };
+enum { BULK_BYTES = 128, BULK_PAUSE_NS = 1000000 };
 
 /* Moves what `from` has into b (when b is empty); 0 at end of file or on an error that ends the side. */
 static int fill(int from, struct buf *b) {
@@ -126,10 +126,6 @@ int relay(pid_t child, int master, const sigset_t *signals, int (*reap)(pid_t ch
       {near_open && out.len ? 1 : -1, POLLOUT, 0},
       {sfd, POLLIN, 0},
     };
-    /* Our terminal full (its reader is behind: a flood): it says writable again as soon as a few hundred bytes are
-       free, and each such wake-up would move that little (measured: 45,000 rounds for 7.5 MB). Let it drain a while
-       first; its reader has a buffer's worth to go on with. Typing and its echo never fill it. */
-    if (out.len) nanosleep(&(struct timespec){0, FULL_PAUSE_NS}, NULL);
     if (poll(p, 4, sfd < 0 ? 50 : -1) < 0 && errno != EINTR) break;
     /* Each read is written on at once (a non-blocking write mostly takes it all): one poll per chunk, not two. */
     if (p[0].revents) {

@@ -110,8 +110,8 @@ int main(int argc, char **argv) {
     perror("glassbox-init: sigprocmask");
     return 125;
   }
-  int sfd = master >= 0 ? -2 : signalfd(-1, &all, SFD_CLOEXEC); /* the relay reads signals itself */
-  if (sfd == -1) {
+  int sfd = -1; /* with a relay, it reads the signals itself */
+  if (master < 0 && (sfd = signalfd(-1, &all, SFD_CLOEXEC)) < 0) {
     perror("glassbox-init: signalfd");
     return 125;
   }
