@@ -109,7 +109,6 @@ function prewarm(req: http.IncomingMessage, sessions: Sessions, learnerId: strin
   if (ID_PATTERN.test(lessonId)) sessions.prewarm(learnerId, lessonId);
 }
 
-
 function handleHttp(req: http.IncomingMessage, res: http.ServerResponse, staticDir: string, policy: HostPolicy, sessions: Sessions): void {
   const host = req.headers.host ?? '';
   res.setHeader('X-Frame-Options', 'DENY');

@@ -21,13 +21,6 @@ export function LessonList() {
     });
   }), []);
 
-  // The terminal's code is fetched while the learner reads the list, so picking a lesson does not wait for it.
-  useEffect(() => {
-    if (!lessons?.length) return;
-    const idle = window.requestIdleCallback ?? ((fn: () => void) => window.setTimeout(fn, 200));
-    idle(() => { void import('@xterm/xterm').catch(() => {}); void import('@xterm/addon-fit').catch(() => {}); });
-  }, [lessons]);
-
   if (error) return <ErrorNote title="The lessons could not be loaded" error={error} />;
   if (!lessons) return <p className="waiting" aria-busy="true">Loading the lessons…</p>;
   if (lessons.length === 0) return <p>No lessons are installed. Add a folder under <code>lessons/</code>.</p>;

@@ -93,8 +93,8 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
   useEffect(() => {
     let disposed = false;
     const cleanups: Array<() => void> = [];
-    (async () => {
-      if (disposed || !hostRef.current) return;
+    const start = () => {
+      if (!hostRef.current) return;
       const term = new XTermClass({
         cursorBlink: true,
         fontFamily: '"DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace',
@@ -173,7 +173,13 @@ export function Terminal({ containerId, slot = 0, handleRef, initialShell, onSet
         };
       }
       setXterm(term);
-    })().catch((err: unknown) => { setError({ ok: false, message: `the terminal could not start: ${String(err)}` }); settle(); });
+    };
+    try {
+      start();
+    } catch (err: unknown) {
+      setError({ ok: false, message: `the terminal could not start: ${String(err)}` });
+      settle();
+    }
 
     return () => {
       disposed = true;
